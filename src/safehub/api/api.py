@@ -1,0 +1,89 @@
+"""The partnership API, version 1. The same `visible_to` querysets and audit as the web pages; 404 for missing and forbidden."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, HttpError
+
+from safehub.core.access import get_visible_or_404
+from safehub.core.audit import record_audit
+from safehub.people.models import Child, SourceRecord
+from safehub.people.selectors import child_view, search_children
+
+from .auth import TokenAuth, UserSession
+from .schemas import ChildHitOut, ChildOut, ErrorOut, IdentifierOut, MeOut, SourceRecordOut
+
+api = NinjaAPI(
+    title="safehub API",
+    version="1",
+    description="Multi-agency safeguarding partnership API. Every read is scoped to the caller and audited.",
+    auth=[TokenAuth(), UserSession()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Authentication required"}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise HttpError(403, "Your role does not include this")
+
+
+def _record_out(r: SourceRecord) -> SourceRecordOut:
+    link = getattr(r, "link", None)
+    return SourceRecordOut(
+        id=r.pk, agency=r.agency.name, system=r.system, local_id=r.local_id, given_name=r.given_name,
+        family_name=r.family_name, date_of_birth=r.date_of_birth, caveat=r.caveat, child_id=link.child_id if link else None,
+    )
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["account"])
+def me(request):
+    user = request.user
+    return MeOut(username=user.username, agency=user.agency.name if user.agency else None, roles=sorted(user.role_codes))
+
+
+@api.get("/children", response={200: list[ChildHitOut], 401: ErrorOut, 403: ErrorOut}, tags=["children"])
+def find_children(request, name: str = Query("", max_length=100), date_of_birth: date | None = None):
+    _require(request, "people.search_children")
+    hits = search_children(request.user, name=name, date_of_birth=date_of_birth) if (name or date_of_birth) else []
+    record_audit(request.user, "child.search", object_type="people.child", purpose="API search",
+                 detail={"name": name, "date_of_birth": date_of_birth, "results": [h.child_id for h in hits]})
+    return [ChildHitOut(id=h.child_id, name=h.name, date_of_birth=h.date_of_birth, nhs_number=h.nhs_number,
+                        restricted=h.restricted) for h in hits]
+
+
+@api.get("/children/{child_id}", response={200: ChildOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["children"])
+def get_child(request, child_id: int):
+    _require(request, "people.view_child")
+    child = get_visible_or_404(Child.objects.visible_to(request.user), request.user, pk=child_id, action="child.view",
+                               purpose="API")
+    view = child_view(request.user, child)
+    return ChildOut(
+        id=child.pk, name=view.display_name, date_of_birth=view.display_dob, restricted=child.restricted,
+        partnership_view=view.partnership_view,
+        identifiers=[IdentifierOut(scheme=i.scheme, value=i.value, trace_status=i.trace_status,
+                                   agency=i.source_record.agency.name if i.source_record else None) for i in view.identifiers],
+        records=[_record_out(r) for r in view.records],
+        other_agency_count=view.other_agency_count,
+    )
+
+
+@api.get("/records/{record_id}", response={200: SourceRecordOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+         tags=["records"])
+def get_record(request, record_id: int):
+    _require(request, "people.view_source_record")
+    record = get_visible_or_404(SourceRecord.objects.visible_to(request.user).select_related("agency", "link"),
+                                request.user, pk=record_id, action="source_record.view", purpose="API")
+    return _record_out(record)

@@ -1,0 +1,151 @@
+"""The `safehub` command: the demo, the synthetic data generator and the management tasks people need.
+
+Each command sets up Django itself, so `uv run safehub demo` works from a fresh clone with no configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(help="safehub: one view of the child for a safeguarding partnership.", no_args_is_help=True,
+                  add_completion=False)
+audit_app = typer.Typer(help="Check the audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+console = Console()
+
+
+def setup_django(settings_module: str = "safehub.settings.dev") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+@app.command()
+def demo(
+    reset: Annotated[bool, typer.Option("--reset", help="Delete the demo database and start again.")] = False,
+    children: Annotated[int, typer.Option(help="How many synthetic children to generate.")] = 1500,
+    seed: Annotated[int, typer.Option(help="Seed for the synthetic partnership.")] = 2026,
+    port: Annotated[int, typer.Option(help="Port to serve on (127.0.0.1 only).")] = 8000,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web server when ready.")] = True,
+) -> None:
+    """Set up the demo (embedded SQLite, synthetic partnership, one login per role) and serve it on http://127.0.0.1:8000."""
+    setup_django()
+    from django.conf import settings
+
+    from safehub import demo as demo_module
+    from safehub.web.assets import AssetsError, build_assets
+
+    if reset:
+        demo_module.reset_database()
+    with console.status("Preparing the database…"):
+        demo_module.migrate()
+    with console.status("Installing the front-end packages (GOV.UK Frontend, MOJ Frontend) from npm…"):
+        try:
+            build_assets()
+        except AssetsError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from error
+    with progress() as bar:
+        summary = demo_module.load_demo(children=children, seed=seed, progress=bar)
+    logins = demo_module.reset_persona_passwords()
+    console.print(f"\n[bold green]Demo ready.[/bold green] {summary}")
+    console.print(f"Database: {settings.DATABASES['default']['NAME']}")
+    console.print("\n[bold]Sign in with one of these logins[/bold] (passwords are new each run and shown only now):")
+    for username, role, password in logins:
+        console.print(f"  {role:<32} username [cyan]{username:<20}[/cyan] password [cyan]{password}[/cyan]")
+    if serve_after:
+        serve(port=port, production=False)
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    production: Annotated[bool, typer.Option("--production", help="Serve with gunicorn instead of Django's server.")] = False,
+) -> None:
+    """Serve safehub on 127.0.0.1."""
+    setup_django()
+    if production:
+        os.execvp("gunicorn", ["gunicorn", "safehub.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"])  # noqa: S606
+    from django.core.management import call_command
+
+    console.print(f"Serving on [link]http://127.0.0.1:{port}[/link] — press Ctrl+C to stop.")
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, verbosity=0)
+
+
+@app.command()
+def synth(
+    children: Annotated[int, typer.Option(help="How many children.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives identical files.")] = 1,
+    out: Annotated[Path, typer.Option(help="Directory to write the agency extracts and ground truth into.")] = Path("synth"),
+) -> None:
+    """Generate a synthetic partnership: each agency's own extract, with realistic errors, and the ground truth."""
+    from safehub.synth import generate
+
+    with progress() as bar:
+        task = bar.add_task("Generating children", total=children)
+        summary = generate(children=children, seed=seed, out=out,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    console.print(f"Wrote {sum(summary.records.values()):,} agency records for {summary.children:,} children to {out}/")
+    for name, count in sorted(summary.records.items()):
+        console.print(f"  {name:<32} {count:>8,}")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def assets(
+    reinstall: Annotated[bool, typer.Option("--reinstall", help="Run npm ci even if node_modules exists.")] = False,
+) -> None:
+    """Install GOV.UK Frontend, MOJ Frontend and htmx from npm and copy them into var/static-build."""
+    setup_django()
+    from safehub.web.assets import build_assets
+
+    out = build_assets(force_install=reinstall)
+    console.print(f"Front-end assets ready in {out}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every link of the audit chain; name the first broken one and exit 1 if any."""
+    setup_django()
+    from safehub.core.audit import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        console.print(f"[green]Audit chain intact[/green]: {report.checked:,} events checked.")
+        return
+    console.print(f"[red]Audit chain broken at event {report.first_broken_seq}[/red]: {report.reason}.")
+    raise typer.Exit(1)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run any Django management command, e.g. `safehub manage createsuperuser`."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([f"{Path(sys.argv[0]).name} manage", *ctx.args])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

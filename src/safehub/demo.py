@@ -1,0 +1,179 @@
+"""The demonstration partnership: agencies, one login per role, and a synthetic partnership loaded through the services.
+
+Re-running is safe: agencies and users are found by code/username, source records by (agency, system, local id), and
+children are only made for records not yet linked.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections, transaction
+
+from safehub.core.audit import record_audit
+from safehub.core.models import Agency, AgencyType, RoleAssignment, Team, User
+from safehub.core.roles import Role
+from safehub.people.models import Child, RecordLink, SourceRecord
+from safehub.people.services import RecordValues, create_child_from_records, restrict_child, store_source_records
+
+AGENCIES = [
+    ("social_care", "Children's Social Care", AgencyType.SOCIAL_CARE),
+    ("police", "Police", AgencyType.POLICE),
+    ("health", "NHS Integrated Care Board", AgencyType.HEALTH),
+    ("education", "Education and Inclusion", AgencyType.EDUCATION),
+    ("youth_justice", "Youth Justice Service", AgencyType.YOUTH_JUSTICE),
+    ("probation", "Probation Service", AgencyType.PROBATION),
+    ("housing", "Housing Services", AgencyType.HOUSING),
+    ("voluntary", "Voluntary and Community Sector", AgencyType.VOLUNTARY),
+]
+
+# username, first, last, agency code, team, roles
+PERSONAS = [
+    ("mash", "Maya", "Ashworth", "social_care", "MASH", [Role.MASH_PRACTITIONER]),
+    ("police", "Peter", "Oduya", "police", "Public Protection Unit", [Role.AGENCY_CONTRIBUTOR]),
+    ("health", "Hannah", "Ellis", "health", "Safeguarding Children Team", [Role.AGENCY_CONTRIBUTOR]),
+    ("panel.chair", "Priya", "Chaudhry", "social_care", "Exploitation Team", [Role.PANEL_CHAIR]),
+    ("missing", "Marcus", "Ingram", "social_care", "Missing Children Team", [Role.MISSING_COORDINATOR]),
+    ("analyst", "Aisha", "Nwosu", "social_care", "Performance and Intelligence", [Role.ANALYST]),
+    ("board", "Bernard", "Okafor", "voluntary", "Partnership Board", [Role.BOARD_MEMBER]),
+    ("admin", "Alex", "Dunmore", "social_care", "Business Support", [Role.ADMINISTRATOR]),
+]
+
+SYSTEMS = {
+    "police": "Niche",
+    "health": "RiO",
+    "education": "Capita One",
+    "social_care": "LCS",
+    "youth_justice": "ChildView",
+    "missing": "Niche missing persons",
+}
+
+
+def reset_database() -> None:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        raise SystemExit("--reset only deletes the embedded SQLite demo database.")
+    connections.close_all()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db['NAME']}{suffix}").unlink(missing_ok=True)
+
+
+def migrate() -> None:
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@transaction.atomic
+def ensure_agencies_and_personas() -> dict[str, Agency]:
+    agencies = {}
+    for code, name, kind in AGENCIES:
+        agencies[code], _ = Agency.objects.get_or_create(code=code, defaults={"name": name, "type": kind})
+    for username, first, last, agency_code, team_name, roles in PERSONAS:
+        team, _ = Team.objects.get_or_create(agency=agencies[agency_code], name=team_name)
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "agency": agencies[agency_code],
+                      "email": f"{username}@example.org"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+            user.teams.add(team)
+        for role in roles:
+            RoleAssignment.objects.get_or_create(user=user, role=role)
+    return agencies
+
+
+def reset_persona_passwords() -> list[tuple[str, str, str]]:
+    """Give every demo persona a new random password and return them, to be printed once and never stored in clear."""
+    logins = []
+    for username, *_rest, roles in PERSONAS:
+        user = User.objects.get(username=username)
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        logins.append((username, ", ".join(Role(r).label for r in roles), password))
+    record_audit(None, "demo.passwords_reset", detail={"users": [u for u, *_ in logins]})
+    return logins
+
+
+def to_values(record) -> RecordValues:
+    return RecordValues(
+        local_id=record.local_id, given_name=record.given_name, family_name=record.family_name,
+        date_of_birth=record.date_of_birth, sex=record.sex or "U", nhs_number=record.nhs_number, upn=record.upn,
+        police_id=record.police_id, postcode=record.postcode, address=record.address, school=record.school,
+        gp_practice=record.gp_practice, received=dict(record.raw), source_file=record.source_file, source_row=record.row,
+    )
+
+
+def load_synthetic(directory: Path, agencies: dict[str, Agency], progress=None) -> str:
+    """Store every agency extract in `directory` as source records and group them into children.
+
+    Until record linkage runs, the grouping comes from the generator's ground truth and every link says so
+    (decision "synthetic"), so nobody mistakes it for a matching result.
+    """
+    from safehub.synth import read_extracts, read_ground_truth
+
+    truth = read_ground_truth(directory)
+    by_agency: dict[str, list] = defaultdict(list)
+    for record in read_extracts(directory):
+        by_agency[record.agency].append(record)
+    agency_for = {"missing": "police"}
+    stored: dict[tuple[str, str], SourceRecord] = {}
+    extras: dict[int, RecordValues] = {}
+    task = progress.add_task("Storing agency records", total=sum(len(v) for v in by_agency.values())) if progress else None
+    for key, records in by_agency.items():
+        agency = agencies[agency_for.get(key, key)]
+        values = [to_values(r) for r in records]
+        for start in range(0, len(values), 2000):
+            chunk = values[start : start + 2000]
+            for v, record in zip(chunk, store_source_records(agency, SYSTEMS[key], chunk), strict=True):
+                stored[(v.source_file, v.local_id)] = record
+                extras[record.pk] = v
+            if progress:
+                progress.advance(task, len(chunk))
+    linked = set(RecordLink.objects.filter(source_record__in=[r.pk for r in stored.values()]).values_list("source_record_id", flat=True))
+    groups: dict[str, list[SourceRecord]] = defaultdict(list)
+    for key, record in stored.items():
+        if record.pk not in linked and key in truth:
+            groups[truth[key]].append(record)
+    task = progress.add_task("Building the single view of each child", total=len(groups)) if progress else None
+    made = 0
+    for _child_id, records in sorted(groups.items()):
+        with transaction.atomic():
+            create_child_from_records(records, decision=RecordLink.Decision.SYNTHETIC, extras=extras, audit=False)
+        made += 1
+        if progress and made % 50 == 0:
+            progress.advance(task, 50)
+    if progress:
+        progress.update(task, completed=len(groups))
+    if made:
+        record_audit(None, "demo.children_created", detail={"children": made, "records": len(stored)})
+    return f"{len(stored):,} agency records, {Child.objects.count():,} children ({made:,} new)."
+
+
+def restrict_one_child() -> None:
+    if Child.objects.filter(restricted=True).exists():
+        return
+    child = Child.objects.filter(record_links__source_record__agency__code="police").order_by("pk").first()
+    if child is not None:
+        mash = User.objects.get(username="mash")
+        restrict_child(child, named_users=[mash], reason="High-profile family: named MASH staff only.", actor=mash)
+
+
+def load_demo(*, children: int, seed: int, progress=None) -> str:
+    from safehub.synth import generate
+
+    agencies = ensure_agencies_and_personas()
+    directory = Path(settings.VAR_DIR) / f"demo-data-{children}-{seed}"
+    if not (directory / "manifest.json").exists():
+        task = progress.add_task("Generating a synthetic partnership", total=children) if progress else None
+        generate(children=children, seed=seed, out=directory,
+                 progress=(lambda done, total: progress.update(task, completed=done, total=total)) if progress else None)
+    summary = load_synthetic(directory, agencies, progress)
+    restrict_one_child()
+    return summary

@@ -1,0 +1,16 @@
+"""Test settings: fast hashing, SQLite unless SAFEHUB_DATABASE_URL points at PostgreSQL (CI runs both)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+SECRET_KEY = env("SAFEHUB_SECRET_KEY", "test-only-not-a-secret")  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+VAR_DIR = Path(os.environ.get("SAFEHUB_VAR_DIR", Path.cwd() / "var")).resolve()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = str(Path(tempfile.gettempdir()) / "safehub-test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": None}

@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from safehub.api.api import api
+from safehub.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", include("safehub.people.urls")),
+    path("admin-tools/", include("safehub.core.urls")),
+    path("api/v1/", api.urls),
+]

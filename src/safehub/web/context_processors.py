@@ -1,0 +1,24 @@
+"""Navigation by role: each persona sees the parts of the service they may use."""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        items.append(("Dashboard", reverse("dashboard")))
+        if user.has_perm("people.search_children"):
+            items.append(("Find a child", reverse("people:search")))
+        if user.has_perm("core.view_audit"):
+            items.append(("Audit trail", reverse("core:audit")))
+    path = request.path if request is not None else ""
+    return {
+        "service_name": settings.SAFEHUB_SERVICE_NAME,
+        "service_phase": settings.SAFEHUB_PHASE,
+        "nav_items": [
+            {"text": text, "href": href, "current": path == href or (href != "/" and path.startswith(href))}
+            for text, href in items
+        ],
+    }
