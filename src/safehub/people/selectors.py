@@ -29,7 +29,7 @@ class SearchHit:
 def search_children(user, *, name: str = "", date_of_birth: date | None = None, limit: int = 50) -> list[SearchHit]:
     """Children the user may see whose names contain every word typed, optionally born on a date.
 
-    Partnership roles search the single view (current names, previous names and aliases from shareable records) and see it;
+    Partnership roles search the single view, every shareable agency record's names and aliases recorded in safehub;
     agency contributors search and see only their own agency's records of each child.
     """
     if not user.role_codes & PARTNERSHIP_CASE_ROLES:
@@ -45,10 +45,10 @@ def search_children(user, *, name: str = "", date_of_birth: date | None = None, 
         return list(hits.values())[:limit]
     children = Child.objects.visible_to(user)
     for token in _tokens(name):
-        other_names = Name.objects.filter(
-            Q(given_name__icontains=token) | Q(family_name__icontains=token), source_record__in=_visible_records(user)
-        ).values("child_id")
-        children = children.filter(Q(given_name__icontains=token) | Q(family_name__icontains=token) | Q(pk__in=other_names))
+        matches = Q(given_name__icontains=token) | Q(family_name__icontains=token)
+        as_recorded = _visible_records(user).filter(matches).values("link__child_id")
+        recorded_here = Name.objects.filter(matches, source_record__isnull=True).values("child_id")
+        children = children.filter(matches | Q(pk__in=as_recorded) | Q(pk__in=recorded_here))
     if date_of_birth:
         children = children.filter(date_of_birth=date_of_birth)
     return [

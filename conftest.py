@@ -10,7 +10,7 @@ from safehub.core.models import AgencyType
 from safehub.core.roles import Role
 from safehub.people.models import Child, SourceRecord
 
-from .factories import AgencyFactory, ChildFactory, SourceRecordFactory, UserFactory, link
+from tests.factories import AgencyFactory, ChildFactory, SourceRecordFactory, UserFactory, link
 
 PERSONA_ROLES = {
     "mash_practitioner": ("mash", "social_care", [Role.MASH_PRACTITIONER]),

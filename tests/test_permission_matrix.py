@@ -1,0 +1,99 @@
+"""Every URL × every persona × own agency / other agency / restricted → expected status.
+
+Adding a URL without rows here fails `test_every_url_has_a_row`. 404 means "missing or forbidden" (indistinguishable);
+403 means the persona's role does not include the page at all; 302 is the sign-in redirect for anonymous visitors.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from safehub.core.models import AuditEvent
+
+PERSONAS = ["mash_practitioner", "police_contributor", "health_contributor", "panel_chair", "missing_coordinator",
+            "analyst", "board_member", "admin", "anonymous"]
+
+# What each object is, for the reader: police_child is known to police and health; health_only_child only to health;
+# restricted_child is known to police and restricted to the MASH practitioner by name.
+CASE_ROLES_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 302}
+API_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 401}
+
+
+def row(mash, police, health, chair, missing, denied):
+    return {"mash_practitioner": mash, "police_contributor": police, "health_contributor": health, "panel_chair": chair,
+            "missing_coordinator": missing, **denied}
+
+
+MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
+    ("dashboard", None): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("login", None): {p: (302 if p != "anonymous" else 200) for p in PERSONAS},
+    ("people:search", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("people:child", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("people:child", "health_only_child"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
+    ("people:child", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("people:child", "missing_child"): row(404, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("people:record", "police_record"): row(200, 200, 404, 200, 200, CASE_ROLES_DENIED),
+    ("people:record", "health_record"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
+    ("people:record", "restricted_record"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("core:audit", None): {**{p: 403 for p in PERSONAS}, "admin": 200, "anonymous": 302},
+    ("api:openapi-json", None): {p: 200 for p in PERSONAS},
+    ("api:openapi-view", None): {p: 200 for p in PERSONAS},
+    ("api:api-root", None): {p: 404 for p in PERSONAS},
+    ("api:me", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
+    ("api:find_children", None): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:get_child", "police_child"): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:get_child", "health_only_child"): row(200, 404, 200, 200, 200, API_DENIED),
+    ("api:get_child", "restricted_child"): row(200, 404, 404, 404, 404, API_DENIED),
+    ("api:get_record", "police_record"): row(200, 200, 404, 200, 200, API_DENIED),
+    ("api:get_record", "health_record"): row(200, 404, 200, 200, 200, API_DENIED),
+    ("api:get_record", "restricted_record"): row(200, 404, 404, 404, 404, API_DENIED),
+}
+NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
+
+
+def all_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_a_row():
+    covered = {name for name, _ in MATRIX} | NOT_PAGES
+    assert all_url_names() - covered == set(), "add rows to MATRIX for these URLs"
+
+
+def _object_pk(world, key):
+    if key is None:
+        return None
+    if key == "missing_child":
+        return 999_999
+    return getattr(world, key).pk
+
+
+CASES = [(name, key, persona, status) for (name, key), statuses in MATRIX.items() for persona, status in statuses.items()]
+
+
+@pytest.mark.parametrize(("name", "key", "persona", "expected"), CASES, ids=[f"{n}[{k}]-{p}" for n, k, p, _ in CASES])
+def test_route_statuses(client, world, personas, name, key, persona, expected):
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    pk = _object_pk(world, key)
+    url = reverse(name, args=[pk] if pk is not None else [])
+    before = AuditEvent.objects.count()
+    response = client.get(url, {"name": "Brennan"} if name.endswith("find_children") else {})
+    assert response.status_code == expected
+    if key is not None and expected in (200, 404):
+        # every view of, and every attempt at, a child's or record's data is audited
+        newest = AuditEvent.objects.order_by("-seq").first()
+        assert AuditEvent.objects.count() == before + 1
+        assert newest.object_id == str(pk)
+        assert newest.outcome == ("ok" if expected == 200 else ("not_found" if key == "missing_child" else "denied"))
