@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +14,9 @@ from openpyxl.cell import WriteOnlyCell
 from .config import XLSX_TIMESTAMP
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+#: openpyxl overwrites ``modified`` with "now" while saving, so it is re-pinned in the zip.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_STAMP = XLSX_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 
 
 def write_xlsx(path: Path, sheet: str, header: list[str], rows: Iterable[list], date_col: int | None = None,
@@ -50,4 +54,7 @@ def _normalise_zip(data: bytes, path: Path) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _MODIFIED.sub(lambda m: m[1] + _STAMP + m[2], data)
+            dst.writestr(fixed, data)

@@ -3,6 +3,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import zipfile
 
 import nhs_number
 import openpyxl
@@ -46,6 +47,14 @@ def test_same_seed_identical_bytes_different_seed_differs(tmp_path):
     assert "education_capita.xlsx" in a and len(a) == 10
     assert a == b
     assert all(a[name] != c[name] for name in ["children.csv", "health_rio.csv", "education_capita.xlsx"])
+
+
+def test_xlsx_metadata_is_pinned(dataset):
+    out = dataset[0]
+    with zipfile.ZipFile(out / "education_capita.xlsx") as zf:
+        core = zf.read("docProps/core.xml").decode()
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zf.infolist())
+    assert core.count("2026-11-01T00:00:00Z") == 2  # created and modified
 
 
 def test_summary_manifest_and_progress(dataset):
