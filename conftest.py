@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from tests.factories import AgencyFactory, ChildFactory, SourceRecordFactory, UserFactory, link
 
 from safehub.core.models import AgencyType
 from safehub.core.roles import Role
 from safehub.people.models import Child, SourceRecord
-
-from tests.factories import AgencyFactory, ChildFactory, SourceRecordFactory, UserFactory, link
 
 PERSONA_ROLES = {
     "mash_practitioner": ("mash", "social_care", [Role.MASH_PRACTITIONER]),
@@ -32,7 +31,10 @@ AGENCY_TYPES = {
 
 @pytest.fixture
 def agencies(db):
-    return {code: AgencyFactory(code=code, name=code.replace("_", " ").title(), type=kind) for code, kind in AGENCY_TYPES.items()}
+    return {
+        code: AgencyFactory(code=code, name=code.replace("_", " ").title(), type=kind)
+        for code, kind in AGENCY_TYPES.items()
+    }
 
 
 @pytest.fixture
@@ -58,18 +60,26 @@ class World:
 def world(personas, agencies) -> World:
     police_child = ChildFactory(given_name="Olivia", family_name="Brennan", nhs_number="9434765919")
     health_only = ChildFactory(given_name="Jacob", family_name="Whitfield")
-    restricted = ChildFactory(given_name="Ruby", family_name="Castellano", restricted=True,
-                              restriction_reason="Named staff only")
+    restricted = ChildFactory(
+        given_name="Ruby", family_name="Castellano", restricted=True, restriction_reason="Named staff only"
+    )
     restricted.restricted_to.add(personas["mash_practitioner"])
-    police_record = SourceRecordFactory(agency=agencies["police"], system="Niche", given_name="Olivia", family_name="Brennan")
-    health_record = SourceRecordFactory(agency=agencies["health"], system="RiO", given_name="Livvy", family_name="Brennan",
-                                        nhs_number="9434765919")
-    health_only_record = SourceRecordFactory(agency=agencies["health"], system="RiO", given_name="Jacob",
-                                             family_name="Whitfield")
-    restricted_record = SourceRecordFactory(agency=agencies["police"], system="Niche", given_name="Ruby",
-                                            family_name="Castellano")
+    police_record = SourceRecordFactory(
+        agency=agencies["police"], system="Niche", given_name="Olivia", family_name="Brennan"
+    )
+    health_record = SourceRecordFactory(
+        agency=agencies["health"], system="RiO", given_name="Livvy", family_name="Brennan", nhs_number="9434765919"
+    )
+    health_only_record = SourceRecordFactory(
+        agency=agencies["health"], system="RiO", given_name="Jacob", family_name="Whitfield"
+    )
+    restricted_record = SourceRecordFactory(
+        agency=agencies["police"], system="Niche", given_name="Ruby", family_name="Castellano"
+    )
     link(police_record, police_child)
     link(health_record, police_child)
     link(health_only_record, health_only)
     link(restricted_record, restricted)
-    return World(police_child, health_only, restricted, police_record, health_record, health_only_record, restricted_record)
+    return World(
+        police_child, health_only, restricted, police_record, health_record, health_only_record, restricted_record
+    )

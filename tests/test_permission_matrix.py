@@ -11,8 +11,17 @@ from django.urls import get_resolver, reverse
 
 from safehub.core.models import AuditEvent
 
-PERSONAS = ["mash_practitioner", "police_contributor", "health_contributor", "panel_chair", "missing_coordinator",
-            "analyst", "board_member", "admin", "anonymous"]
+PERSONAS = [
+    "mash_practitioner",
+    "police_contributor",
+    "health_contributor",
+    "panel_chair",
+    "missing_coordinator",
+    "analyst",
+    "board_member",
+    "admin",
+    "anonymous",
+]
 
 # What each object is, for the reader: police_child is known to police and health; health_only_child only to health;
 # restricted_child is known to police and restricted to the MASH practitioner by name.
@@ -21,8 +30,14 @@ API_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 40
 
 
 def row(mash, police, health, chair, missing, denied):
-    return {"mash_practitioner": mash, "police_contributor": police, "health_contributor": health, "panel_chair": chair,
-            "missing_coordinator": missing, **denied}
+    return {
+        "mash_practitioner": mash,
+        "police_contributor": police,
+        "health_contributor": health,
+        "panel_chair": chair,
+        "missing_coordinator": missing,
+        **denied,
+    }
 
 
 MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
@@ -79,7 +94,9 @@ def _object_pk(world, key):
     return getattr(world, key).pk
 
 
-CASES = [(name, key, persona, status) for (name, key), statuses in MATRIX.items() for persona, status in statuses.items()]
+CASES = [
+    (name, key, persona, status) for (name, key), statuses in MATRIX.items() for persona, status in statuses.items()
+]
 
 
 @pytest.mark.parametrize(("name", "key", "persona", "expected"), CASES, ids=[f"{n}[{k}]-{p}" for n, k, p, _ in CASES])

@@ -6,6 +6,7 @@ Each command sets up Django itself, so `uv run safehub demo` works from a fresh 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,9 +14,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-app = typer.Typer(help="safehub: one view of the child for a safeguarding partnership.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="safehub: one view of the child for a safeguarding partnership.", no_args_is_help=True, add_completion=False
+)
 audit_app = typer.Typer(help="Check the audit trail.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 console = Console()
@@ -29,8 +32,14 @@ def setup_django(settings_module: str = "safehub.settings.dev") -> None:
 
 
 def progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 @app.command()
@@ -63,9 +72,15 @@ def demo(
     logins = demo_module.reset_persona_passwords()
     console.print(f"\n[bold green]Demo ready.[/bold green] {summary}")
     console.print(f"Database: {settings.DATABASES['default']['NAME']}")
-    console.print("\n[bold]Sign in with one of these logins[/bold] (passwords are new each run and shown only now):")
+    table = Table(
+        title=f"Sign in at http://127.0.0.1:{port}/ — passwords are new each run and shown only now",
+        title_justify="left",
+    )
+    for column in ("Role", "Username", "Password"):
+        table.add_column(column, no_wrap=True)
     for username, role, password in logins:
-        console.print(f"  {role:<32} username [cyan]{username:<20}[/cyan] password [cyan]{password}[/cyan]")
+        table.add_row(role, username, password)
+    console.print(table)
     if serve_after:
         serve(port=port, production=False)
 
@@ -73,12 +88,15 @@ def demo(
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    production: Annotated[bool, typer.Option("--production", help="Serve with gunicorn instead of Django's server.")] = False,
+    production: Annotated[
+        bool, typer.Option("--production", help="Serve with gunicorn instead of Django's server.")
+    ] = False,
 ) -> None:
     """Serve safehub on 127.0.0.1."""
     setup_django()
     if production:
-        os.execvp("gunicorn", ["gunicorn", "safehub.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"])  # noqa: S606
+        gunicorn = shutil.which("gunicorn") or "gunicorn"
+        os.execv(gunicorn, [gunicorn, "safehub.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"])  # noqa: S606
     from django.core.management import call_command
 
     console.print(f"Serving on [link]http://127.0.0.1:{port}[/link] — press Ctrl+C to stop.")
@@ -89,15 +107,21 @@ def serve(
 def synth(
     children: Annotated[int, typer.Option(help="How many children.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives identical files.")] = 1,
-    out: Annotated[Path, typer.Option(help="Directory to write the agency extracts and ground truth into.")] = Path("synth"),
+    out: Annotated[Path, typer.Option(help="Directory to write the agency extracts and ground truth into.")] = Path(
+        "synth"
+    ),
 ) -> None:
     """Generate a synthetic partnership: each agency's own extract, with realistic errors, and the ground truth."""
     from safehub.synth import generate
 
     with progress() as bar:
         task = bar.add_task("Generating children", total=children)
-        summary = generate(children=children, seed=seed, out=out,
-                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+        summary = generate(
+            children=children,
+            seed=seed,
+            out=out,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     console.print(f"Wrote {sum(summary.records.values()):,} agency records for {summary.children:,} children to {out}/")
     for name, count in sorted(summary.records.items()):
         console.print(f"  {name:<32} {count:>8,}")

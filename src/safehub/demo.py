@@ -76,8 +76,12 @@ def ensure_agencies_and_personas() -> dict[str, Agency]:
         team, _ = Team.objects.get_or_create(agency=agencies[agency_code], name=team_name)
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "agency": agencies[agency_code],
-                      "email": f"{username}@example.org"},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "agency": agencies[agency_code],
+                "email": f"{username}@example.org",
+            },
         )
         if created:
             user.set_unusable_password()
@@ -103,10 +107,21 @@ def reset_persona_passwords() -> list[tuple[str, str, str]]:
 
 def to_values(record) -> RecordValues:
     return RecordValues(
-        local_id=record.local_id, given_name=record.given_name, family_name=record.family_name,
-        date_of_birth=record.date_of_birth, sex=record.sex or "U", nhs_number=record.nhs_number, upn=record.upn,
-        police_id=record.police_id, postcode=record.postcode, address=record.address, school=record.school,
-        gp_practice=record.gp_practice, received=dict(record.raw), source_file=record.source_file, source_row=record.row,
+        local_id=record.local_id,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        date_of_birth=record.date_of_birth,
+        sex=record.sex or "U",
+        nhs_number=record.nhs_number,
+        upn=record.upn,
+        police_id=record.police_id,
+        postcode=record.postcode,
+        address=record.address,
+        school=record.school,
+        gp_practice=record.gp_practice,
+        received=dict(record.raw),
+        source_file=record.source_file,
+        source_row=record.row,
     )
 
 
@@ -125,7 +140,9 @@ def load_synthetic(directory: Path, agencies: dict[str, Agency], progress=None) 
     agency_for = {"missing": "police"}
     stored: dict[tuple[str, str], SourceRecord] = {}
     extras: dict[int, RecordValues] = {}
-    task = progress.add_task("Storing agency records", total=sum(len(v) for v in by_agency.values())) if progress else None
+    task = (
+        progress.add_task("Storing agency records", total=sum(len(v) for v in by_agency.values())) if progress else None
+    )
     for key, records in by_agency.items():
         agency = agencies[agency_for.get(key, key)]
         values = [to_values(r) for r in records]
@@ -136,7 +153,11 @@ def load_synthetic(directory: Path, agencies: dict[str, Agency], progress=None) 
                 extras[record.pk] = v
             if progress:
                 progress.advance(task, len(chunk))
-    linked = set(RecordLink.objects.filter(source_record__in=[r.pk for r in stored.values()]).values_list("source_record_id", flat=True))
+    linked = set(
+        RecordLink.objects.filter(source_record__in=[r.pk for r in stored.values()]).values_list(
+            "source_record_id", flat=True
+        )
+    )
     groups: dict[str, list[SourceRecord]] = defaultdict(list)
     for key, record in stored.items():
         if record.pk not in linked and key in truth:
@@ -172,8 +193,12 @@ def load_demo(*, children: int, seed: int, progress=None) -> str:
     directory = Path(settings.VAR_DIR) / f"demo-data-{children}-{seed}"
     if not (directory / "manifest.json").exists():
         task = progress.add_task("Generating a synthetic partnership", total=children) if progress else None
-        generate(children=children, seed=seed, out=directory,
-                 progress=(lambda done, total: progress.update(task, completed=done, total=total)) if progress else None)
+        generate(
+            children=children,
+            seed=seed,
+            out=directory,
+            progress=(lambda done, total: progress.update(task, completed=done, total=total)) if progress else None,
+        )
     summary = load_synthetic(directory, agencies, progress)
     restrict_one_child()
     return summary

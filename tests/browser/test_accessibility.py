@@ -4,9 +4,8 @@ in Chromium, with no serious or critical axe-core violations. Screenshots go to 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import PERSONA_ROLES
+from playwright.sync_api import expect
 
 from .conftest import run_axe, screenshot
 

@@ -43,47 +43,86 @@ def _require(request, permission: str) -> None:
 def _record_out(r: SourceRecord) -> SourceRecordOut:
     link = getattr(r, "link", None)
     return SourceRecordOut(
-        id=r.pk, agency=r.agency.name, system=r.system, local_id=r.local_id, given_name=r.given_name,
-        family_name=r.family_name, date_of_birth=r.date_of_birth, caveat=r.caveat, child_id=link.child_id if link else None,
+        id=r.pk,
+        agency=r.agency.name,
+        system=r.system,
+        local_id=r.local_id,
+        given_name=r.given_name,
+        family_name=r.family_name,
+        date_of_birth=r.date_of_birth,
+        caveat=r.caveat,
+        child_id=link.child_id if link else None,
     )
 
 
 @api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["account"])
 def me(request):
     user = request.user
-    return MeOut(username=user.username, agency=user.agency.name if user.agency else None, roles=sorted(user.role_codes))
+    return MeOut(
+        username=user.username, agency=user.agency.name if user.agency else None, roles=sorted(user.role_codes)
+    )
 
 
 @api.get("/children", response={200: list[ChildHitOut], 401: ErrorOut, 403: ErrorOut}, tags=["children"])
 def find_children(request, name: str = Query("", max_length=100), date_of_birth: date | None = None):
     _require(request, "people.search_children")
     hits = search_children(request.user, name=name, date_of_birth=date_of_birth) if (name or date_of_birth) else []
-    record_audit(request.user, "child.search", object_type="people.child", purpose="API search",
-                 detail={"name": name, "date_of_birth": date_of_birth, "results": [h.child_id for h in hits]})
-    return [ChildHitOut(id=h.child_id, name=h.name, date_of_birth=h.date_of_birth, nhs_number=h.nhs_number,
-                        restricted=h.restricted) for h in hits]
+    record_audit(
+        request.user,
+        "child.search",
+        object_type="people.child",
+        purpose="API search",
+        detail={"name": name, "date_of_birth": date_of_birth, "results": [h.child_id for h in hits]},
+    )
+    return [
+        ChildHitOut(
+            id=h.child_id, name=h.name, date_of_birth=h.date_of_birth, nhs_number=h.nhs_number, restricted=h.restricted
+        )
+        for h in hits
+    ]
 
 
-@api.get("/children/{child_id}", response={200: ChildOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["children"])
+@api.get(
+    "/children/{child_id}", response={200: ChildOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, tags=["children"]
+)
 def get_child(request, child_id: int):
     _require(request, "people.view_child")
-    child = get_visible_or_404(Child.objects.visible_to(request.user), request.user, pk=child_id, action="child.view",
-                               purpose="API")
+    child = get_visible_or_404(
+        Child.objects.visible_to(request.user), request.user, pk=child_id, action="child.view", purpose="API"
+    )
     view = child_view(request.user, child)
     return ChildOut(
-        id=child.pk, name=view.display_name, date_of_birth=view.display_dob, restricted=child.restricted,
+        id=child.pk,
+        name=view.display_name,
+        date_of_birth=view.display_dob,
+        restricted=child.restricted,
         partnership_view=view.partnership_view,
-        identifiers=[IdentifierOut(scheme=i.scheme, value=i.value, trace_status=i.trace_status,
-                                   agency=i.source_record.agency.name if i.source_record else None) for i in view.identifiers],
+        identifiers=[
+            IdentifierOut(
+                scheme=i.scheme,
+                value=i.value,
+                trace_status=i.trace_status,
+                agency=i.source_record.agency.name if i.source_record else None,
+            )
+            for i in view.identifiers
+        ],
         records=[_record_out(r) for r in view.records],
         other_agency_count=view.other_agency_count,
     )
 
 
-@api.get("/records/{record_id}", response={200: SourceRecordOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-         tags=["records"])
+@api.get(
+    "/records/{record_id}",
+    response={200: SourceRecordOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["records"],
+)
 def get_record(request, record_id: int):
     _require(request, "people.view_source_record")
-    record = get_visible_or_404(SourceRecord.objects.visible_to(request.user).select_related("agency", "link"),
-                                request.user, pk=record_id, action="source_record.view", purpose="API")
+    record = get_visible_or_404(
+        SourceRecord.objects.visible_to(request.user).select_related("agency", "link"),
+        request.user,
+        pk=record_id,
+        action="source_record.view",
+        purpose="API",
+    )
     return _record_out(record)

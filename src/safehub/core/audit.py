@@ -103,7 +103,9 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainReport:
     previous_hash, expected_seq, checked = GENESIS, 1, 0
     for event in events:
         if event.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing (next found is {event.seq})")
+            return ChainReport(
+                False, checked, expected_seq, f"event {expected_seq} is missing (next found is {event.seq})"
+            )
         if event.prev_hash != previous_hash:
             return ChainReport(False, checked, event.seq, f"event {event.seq} does not follow event {event.seq - 1}")
         if hash_of(event) != event.hash:
@@ -111,5 +113,7 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> ChainReport:
         previous_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.seq != expected_seq - 1 or head.hash != previous_hash):
-        return ChainReport(False, checked, expected_seq, f"events after {expected_seq - 1} were removed (head is {head.seq})")
+        return ChainReport(
+            False, checked, expected_seq, f"events after {expected_seq - 1} were removed (head is {head.seq})"
+        )
     return ChainReport(True, checked)

@@ -26,7 +26,9 @@ class AgencyType(models.TextChoices):
 
 class Agency(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    code = models.SlugField(max_length=40, unique=True, help_text="Short code used in imports and the API, e.g. 'police'.")
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="Short code used in imports and the API, e.g. 'police'."
+    )
     type = models.CharField(max_length=20, choices=AgencyType.choices)
     active = models.BooleanField(default=True)
 
@@ -97,6 +99,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
@@ -163,3 +168,6 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head at event {self.seq}"

@@ -13,11 +13,14 @@ from .access import requires
 from .audit import verify_chain
 from .models import AuditEvent, User
 
+
 @login_required
 @requires("core.view_audit")
 def audit_log(request):
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
-    filters = {key: request.GET.get(key, "").strip() for key in ("user", "object_type", "object_id", "date_from", "date_to")}
+    filters = {
+        key: request.GET.get(key, "").strip() for key in ("user", "object_type", "object_id", "date_from", "date_to")
+    }
     if filters["user"]:
         events = events.filter(actor_label__iexact=filters["user"])
     if filters["object_type"]:

@@ -103,12 +103,12 @@ class Subject(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.full_name
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip() or "Name not known"
-
-    def __str__(self) -> str:
-        return self.full_name
 
 
 class Child(Subject):
@@ -179,9 +179,13 @@ class SourceRecord(models.Model):
     source_row = models.PositiveIntegerField(null=True, blank=True)
     import_run_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     imported_at = models.DateTimeField(auto_now_add=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.PARTNERSHIP)
-    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.CHILDREN_ACT_2004_S11)
+    lawful_basis = models.CharField(
+        max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.CHILDREN_ACT_2004_S11
+    )
 
     objects = SourceRecordQuerySet.as_manager()
 
@@ -215,7 +219,9 @@ class RecordLink(models.Model):
     match_probability = models.FloatField(null=True, blank=True)
     evidence = models.JSONField(default=dict, blank=True)
     decision = models.CharField(max_length=12, choices=Decision.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -225,6 +231,9 @@ class RecordLink(models.Model):
                 name="record_link_one_subject",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source_record_id} → {'child ' + str(self.child_id) if self.child_id else 'person ' + str(self.person_id)}"
 
 
 class ProvenancedFact(models.Model):
@@ -252,6 +261,9 @@ class Name(ProvenancedFact):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name} ({self.type})"
+
 
 class Identifier(ProvenancedFact):
     class Scheme(models.TextChoices):
@@ -274,6 +286,9 @@ class Identifier(ProvenancedFact):
     class Meta:
         indexes = [models.Index(fields=["scheme", "value"], name="identifier_lookup")]
 
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.value}"
+
 
 class Address(ProvenancedFact):
     line = models.CharField(max_length=300, blank=True)
@@ -283,6 +298,9 @@ class Address(ProvenancedFact):
 
     class Meta:
         verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.line, self.postcode) if part)
 
 
 class Relationship(models.Model):
@@ -305,6 +323,9 @@ class Relationship(models.Model):
     lives_with = models.BooleanField(default=False)
     source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} of child {self.child_id}"
+
 
 class Placement(models.Model):
     """Where a child is known: school attended or GP practice registered with, from a source record."""
@@ -317,6 +338,9 @@ class Placement(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     name = models.CharField(max_length=200)
     source_record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
 
 
 class EventQuerySet(models.QuerySet):
@@ -349,11 +373,17 @@ class Event(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.PARTNERSHIP)
-    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.CHILDREN_ACT_2004_S11)
-    source_record = models.ForeignKey(SourceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    lawful_basis = models.CharField(
+        max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.CHILDREN_ACT_2004_S11
+    )
+    source_record = models.ForeignKey(
+        SourceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
     detail_type = models.CharField(max_length=60, blank=True)
     detail_id = models.CharField(max_length=64, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -363,3 +393,6 @@ class Event(models.Model):
             models.Index(fields=["child", "occurred_at"], name="event_child_time"),
             models.Index(fields=["type", "occurred_at"], name="event_type_time"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.title}"

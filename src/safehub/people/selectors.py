@@ -40,8 +40,10 @@ def search_children(user, *, name: str = "", date_of_birth: date | None = None, 
             records = records.filter(date_of_birth=date_of_birth)
         hits: dict[int, SearchHit] = {}
         for r in records.select_related("link__child").order_by("family_name", "given_name", "pk")[: limit * 2]:
-            hits.setdefault(r.link.child_id, SearchHit(r.link.child_id, r.full_name, r.date_of_birth, r.nhs_number,
-                                                       r.link.child.restricted))
+            hits.setdefault(
+                r.link.child_id,
+                SearchHit(r.link.child_id, r.full_name, r.date_of_birth, r.nhs_number, r.link.child.restricted),
+            )
         return list(hits.values())[:limit]
     children = Child.objects.visible_to(user)
     for token in _tokens(name):
@@ -79,7 +81,10 @@ class ChildView:
 def child_view(user, child: Child) -> ChildView:
     """What this user may see of a child: partnership roles see every shareable record; contributors their own agency's."""
     records = list(
-        _visible_records(user).filter(link__child=child).select_related("agency", "link").order_by("agency__name", "local_id")
+        _visible_records(user)
+        .filter(link__child=child)
+        .select_related("agency", "link")
+        .order_by("agency__name", "local_id")
     )
     record_ids = [r.pk for r in records]
     partnership_view = bool(user.role_codes & PARTNERSHIP_CASE_ROLES)

@@ -51,7 +51,8 @@ def store_source_records(
     Audits one `source_records.stored` event with the counts.
     """
     existing = {
-        r.local_id: r for r in SourceRecord.objects.filter(agency=agency, system=system, local_id__in=[v.local_id for v in rows])
+        r.local_id: r
+        for r in SourceRecord.objects.filter(agency=agency, system=system, local_id__in=[v.local_id for v in rows])
     }
     created, updated, stored = [], [], []
     for values in rows:
@@ -89,7 +90,9 @@ def identifier_status(scheme: str, value: str) -> str:
 
 
 def _facts_from(record: SourceRecord, child: Child, extra: RecordValues | None) -> list:
-    facts: list = [Name(child=child, source_record=record, given_name=record.given_name, family_name=record.family_name)]
+    facts: list = [
+        Name(child=child, source_record=record, given_name=record.given_name, family_name=record.family_name)
+    ]
     for scheme, value in (
         (Identifier.Scheme.NHS, record.nhs_number),
         (Identifier.Scheme.UPN, record.upn),
@@ -97,7 +100,13 @@ def _facts_from(record: SourceRecord, child: Child, extra: RecordValues | None) 
     ):
         if value:
             facts.append(
-                Identifier(child=child, source_record=record, scheme=scheme, value=value, trace_status=identifier_status(scheme, value))
+                Identifier(
+                    child=child,
+                    source_record=record,
+                    scheme=scheme,
+                    value=value,
+                    trace_status=identifier_status(scheme, value),
+                )
             )
     facts.append(Identifier(child=child, source_record=record, scheme=_local_scheme(record), value=record.local_id))
     if record.address or record.postcode:

@@ -45,22 +45,36 @@ def search(request):
     return render(
         request,
         "people/search.html",
-        {"name": name, "dob": {p: request.GET.get(f"dob-{p}", "") for p in ("day", "month", "year")},
-         "dob_error": dob_error, "searched": searched, "results": results},
+        {
+            "name": name,
+            "dob": {p: request.GET.get(f"dob-{p}", "") for p in ("day", "month", "year")},
+            "dob_error": dob_error,
+            "searched": searched,
+            "results": results,
+        },
     )
 
 
 @login_required
 @requires("people.view_child")
 def child_detail(request, pk: int):
-    child = get_visible_or_404(Child.objects.visible_to(request.user), request.user, pk=pk, action="child.view",
-                               purpose=request.GET.get("purpose", "Safeguarding enquiry")[:200])
+    child = get_visible_or_404(
+        Child.objects.visible_to(request.user),
+        request.user,
+        pk=pk,
+        action="child.view",
+        purpose=request.GET.get("purpose", "Safeguarding enquiry")[:200],
+    )
     return render(request, "people/child_detail.html", {"view": child_view(request.user, child)})
 
 
 @login_required
 @requires("people.view_source_record")
 def source_record_detail(request, pk: int):
-    record = get_visible_or_404(SourceRecord.objects.visible_to(request.user).select_related("agency", "link"),
-                                request.user, pk=pk, action="source_record.view")
+    record = get_visible_or_404(
+        SourceRecord.objects.visible_to(request.user).select_related("agency", "link"),
+        request.user,
+        pk=pk,
+        action="source_record.view",
+    )
     return render(request, "people/source_record_detail.html", {"record": record})

@@ -14,7 +14,9 @@ from safehub.core.models import AuditEvent
 @pytest.fixture
 def chain(personas):
     actor = personas["mash_practitioner"]
-    return [record_audit(actor, "child.view", object_type="people.child", object_id=n, purpose="test") for n in range(1, 6)]
+    return [
+        record_audit(actor, "child.view", object_type="people.child", object_id=n, purpose="test") for n in range(1, 6)
+    ]
 
 
 def test_an_untouched_chain_verifies(chain):
@@ -79,7 +81,11 @@ def test_audit_records_the_client_address(client, world, personas):
     client.force_login(personas["mash_practitioner"])
     client.get(f"/people/children/{world.police_child.pk}/", REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.get(action="child.view")
-    assert (event.ip, event.actor, event.object_id) == ("10.1.2.3", personas["mash_practitioner"], str(world.police_child.pk))
+    assert (event.ip, event.actor, event.object_id) == (
+        "10.1.2.3",
+        personas["mash_practitioner"],
+        str(world.police_child.pk),
+    )
 
 
 def test_audit_page_filters_by_user_and_verifies(client, chain, personas):

@@ -6,216 +6,627 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], default='U', max_length=1)),
-                ('restricted', models.BooleanField(default=False, help_text='A restricted record is visible only to the named users, whatever their role.')),
-                ('restriction_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('ethnicity', models.CharField(blank=True, choices=[('WBRI', 'White British'), ('WIRI', 'White Irish'), ('WIRT', 'Traveller of Irish heritage'), ('WOTH', 'Any other White background'), ('WROM', 'Gypsy/Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Caribbean'), ('BAFR', 'African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], max_length=4)),
-                ('nhs_number', models.CharField(blank=True, db_index=True, help_text='The consistent identifier.', max_length=10)),
-                ('restricted_to', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")], default="U", max_length=1
+                    ),
+                ),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A restricted record is visible only to the named users, whatever their role.",
+                    ),
+                ),
+                ("restriction_reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("WBRI", "White British"),
+                            ("WIRI", "White Irish"),
+                            ("WIRT", "Traveller of Irish heritage"),
+                            ("WOTH", "Any other White background"),
+                            ("WROM", "Gypsy/Roma"),
+                            ("MWBC", "White and Black Caribbean"),
+                            ("MWBA", "White and Black African"),
+                            ("MWAS", "White and Asian"),
+                            ("MOTH", "Any other mixed background"),
+                            ("AIND", "Indian"),
+                            ("APKN", "Pakistani"),
+                            ("ABAN", "Bangladeshi"),
+                            ("AOTH", "Any other Asian background"),
+                            ("BCRB", "Caribbean"),
+                            ("BAFR", "African"),
+                            ("BOTH", "Any other Black background"),
+                            ("CHNE", "Chinese"),
+                            ("OOTH", "Any other ethnic group"),
+                            ("REFU", "Refused"),
+                            ("NOBT", "Information not yet obtained"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "nhs_number",
+                    models.CharField(blank=True, db_index=True, help_text="The consistent identifier.", max_length=10),
+                ),
+                ("restricted_to", models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name_plural': 'children',
-                'ordering': ['family_name', 'given_name', 'pk'],
+                "verbose_name_plural": "children",
+                "ordering": ["family_name", "given_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], default='U', max_length=1)),
-                ('restricted', models.BooleanField(default=False, help_text='A restricted record is visible only to the named users, whatever their role.')),
-                ('restriction_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('adult', 'Adult'), ('peer', 'Peer (under 18)')], default='adult', max_length=10)),
-                ('restricted_to', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")], default="U", max_length=1
+                    ),
+                ),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A restricted record is visible only to the named users, whatever their role.",
+                    ),
+                ),
+                ("restriction_reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("adult", "Adult"), ("peer", "Peer (under 18)")], default="adult", max_length=10
+                    ),
+                ),
+                ("restricted_to", models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['family_name', 'given_name', 'pk'],
+                "verbose_name_plural": "people",
+                "ordering": ["family_name", "given_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(help_text="The agency's system, e.g. Niche, RiO, Capita One, LCS.", max_length=60)),
-                ('local_id', models.CharField(help_text="The record's id in that system.", max_length=100)),
-                ('subject_type', models.CharField(choices=[('child', 'Child'), ('person', 'Person')], default='child', max_length=10)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], default='U', max_length=1)),
-                ('nhs_number', models.CharField(blank=True, db_index=True, max_length=10)),
-                ('upn', models.CharField(blank=True, db_index=True, max_length=13)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('received', models.JSONField(default=dict, help_text='The row as the agency sent it, column by column.')),
-                ('source_file', models.CharField(blank=True, max_length=255)),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('import_run_id', models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('caveat', models.CharField(choices=[('partnership', 'Share within the partnership for safeguarding'), ('mash_only', 'MASH only — not for wider circulation'), ('agency_only', 'Owning agency only — ask before sharing')], default='partnership', max_length=20)),
-                ('lawful_basis', models.CharField(choices=[('ca1989_s47', 'Children Act 1989 s47 (significant harm)'), ('ca1989_s17', 'Children Act 1989 s17 (child in need)'), ('ca2004_s11', 'Children Act 2004 s11 (duty to safeguard)'), ('gdpr_6_1_e', 'UK GDPR 6(1)(e) public task'), ('consent', 'Consent')], default='ca2004_s11', max_length=20)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='source_records', to='core.agency')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "system",
+                    models.CharField(help_text="The agency's system, e.g. Niche, RiO, Capita One, LCS.", max_length=60),
+                ),
+                ("local_id", models.CharField(help_text="The record's id in that system.", max_length=100)),
+                (
+                    "subject_type",
+                    models.CharField(
+                        choices=[("child", "Child"), ("person", "Person")], default="child", max_length=10
+                    ),
+                ),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")], default="U", max_length=1
+                    ),
+                ),
+                ("nhs_number", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("upn", models.CharField(blank=True, db_index=True, max_length=13)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                (
+                    "received",
+                    models.JSONField(default=dict, help_text="The row as the agency sent it, column by column."),
+                ),
+                ("source_file", models.CharField(blank=True, max_length=255)),
+                ("source_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("import_run_id", models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "caveat",
+                    models.CharField(
+                        choices=[
+                            ("partnership", "Share within the partnership for safeguarding"),
+                            ("mash_only", "MASH only — not for wider circulation"),
+                            ("agency_only", "Owning agency only — ask before sharing"),
+                        ],
+                        default="partnership",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("ca1989_s47", "Children Act 1989 s47 (significant harm)"),
+                            ("ca1989_s17", "Children Act 1989 s17 (child in need)"),
+                            ("ca2004_s11", "Children Act 2004 s11 (duty to safeguard)"),
+                            ("gdpr_6_1_e", "UK GDPR 6(1)(e) public task"),
+                            ("consent", "Consent"),
+                        ],
+                        default="ca2004_s11",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="source_records", to="core.agency"
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name', 'system', 'local_id'],
+                "ordering": ["agency__name", "system", "local_id"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('step_parent', 'Step-parent'), ('carer', 'Carer'), ('sibling', 'Sibling'), ('twin', 'Twin'), ('household', 'Household member'), ('other', 'Other')], max_length=15)),
-                ('lives_with', models.BooleanField(default=False)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='people.child')),
-                ('other_child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.child')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='people.person')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("mother", "Mother"),
+                            ("father", "Father"),
+                            ("step_parent", "Step-parent"),
+                            ("carer", "Carer"),
+                            ("sibling", "Sibling"),
+                            ("twin", "Twin"),
+                            ("household", "Household member"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("lives_with", models.BooleanField(default=False)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="relationships", to="people.child"
+                    ),
+                ),
+                (
+                    "other_child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecordLink',
+            name="RecordLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('match_probability', models.FloatField(blank=True, null=True)),
-                ('evidence', models.JSONField(blank=True, default=dict)),
-                ('decision', models.CharField(choices=[('model', 'Linked by the matching model'), ('identifier', 'Linked on a shared verified identifier'), ('confirmed', 'Confirmed by a practitioner'), ('rejected', 'Rejected by a practitioner'), ('synthetic', 'Synthetic ground truth (demo data)')], max_length=12)),
-                ('decided_at', models.DateTimeField(auto_now=True)),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='record_links', to='people.child')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='record_links', to='people.person')),
-                ('source_record', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='link', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("match_probability", models.FloatField(blank=True, null=True)),
+                ("evidence", models.JSONField(blank=True, default=dict)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("model", "Linked by the matching model"),
+                            ("identifier", "Linked on a shared verified identifier"),
+                            ("confirmed", "Confirmed by a practitioner"),
+                            ("rejected", "Rejected by a practitioner"),
+                            ("synthetic", "Synthetic ground truth (demo data)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(auto_now=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="record_links",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="record_links",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="link", to="people.sourcerecord"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('school', 'School'), ('gp', 'GP practice')], max_length=10)),
-                ('name', models.CharField(max_length=200)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placements', to='people.child')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("school", "School"), ("gp", "GP practice")], max_length=10)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="placements", to="people.child"
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Name',
+            name="Name",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('type', models.CharField(choices=[('birth', 'Name at birth'), ('current', 'Current name'), ('preferred', 'Preferred name'), ('alias', 'Alias'), ('previous', 'Previous name')], default='current', max_length=10)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='people.child')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='people.person')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("birth", "Name at birth"),
+                            ("current", "Current name"),
+                            ("preferred", "Preferred name"),
+                            ("alias", "Alias"),
+                            ("previous", "Previous name"),
+                        ],
+                        default="current",
+                        max_length=10,
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('nhs', 'NHS number'), ('upn', 'Unique pupil number'), ('police', 'Police person id'), ('lcs', 'Social care id'), ('yj', 'Youth justice id'), ('other', 'Other')], max_length=10)),
-                ('value', models.CharField(max_length=64)),
-                ('trace_status', models.CharField(choices=[('verified', 'Verified (traced)'), ('unverified', 'Not traced'), ('invalid', 'Fails validation')], default='unverified', max_length=10)),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='people.child')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='people.person')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("nhs", "NHS number"),
+                            ("upn", "Unique pupil number"),
+                            ("police", "Police person id"),
+                            ("lcs", "Social care id"),
+                            ("yj", "Youth justice id"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.CharField(max_length=64)),
+                (
+                    "trace_status",
+                    models.CharField(
+                        choices=[
+                            ("verified", "Verified (traced)"),
+                            ("unverified", "Not traced"),
+                            ("invalid", "Fails validation"),
+                        ],
+                        default="unverified",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('type', models.CharField(db_index=True, max_length=40)),
-                ('significance', models.PositiveSmallIntegerField(default=1, help_text='1 routine, 2 notable, 3 significant.')),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('caveat', models.CharField(choices=[('partnership', 'Share within the partnership for safeguarding'), ('mash_only', 'MASH only — not for wider circulation'), ('agency_only', 'Owning agency only — ask before sharing')], default='partnership', max_length=20)),
-                ('lawful_basis', models.CharField(choices=[('ca1989_s47', 'Children Act 1989 s47 (significant harm)'), ('ca1989_s17', 'Children Act 1989 s17 (child in need)'), ('ca2004_s11', 'Children Act 2004 s11 (duty to safeguard)'), ('gdpr_6_1_e', 'UK GDPR 6(1)(e) public task'), ('consent', 'Consent')], default='ca2004_s11', max_length=20)),
-                ('detail_type', models.CharField(blank=True, max_length=60)),
-                ('detail_id', models.CharField(blank=True, max_length=64)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='core.agency')),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='people.child')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='people.person')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("type", models.CharField(db_index=True, max_length=40)),
+                (
+                    "significance",
+                    models.PositiveSmallIntegerField(default=1, help_text="1 routine, 2 notable, 3 significant."),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "caveat",
+                    models.CharField(
+                        choices=[
+                            ("partnership", "Share within the partnership for safeguarding"),
+                            ("mash_only", "MASH only — not for wider circulation"),
+                            ("agency_only", "Owning agency only — ask before sharing"),
+                        ],
+                        default="partnership",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("ca1989_s47", "Children Act 1989 s47 (significant harm)"),
+                            ("ca1989_s17", "Children Act 1989 s17 (child in need)"),
+                            ("ca2004_s11", "Children Act 2004 s11 (duty to safeguard)"),
+                            ("gdpr_6_1_e", "UK GDPR 6(1)(e) public task"),
+                            ("consent", "Consent"),
+                        ],
+                        default="ca2004_s11",
+                        max_length=20,
+                    ),
+                ),
+                ("detail_type", models.CharField(blank=True, max_length=60)),
+                ("detail_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="core.agency"
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-pk'],
+                "ordering": ["-occurred_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.CharField(blank=True, max_length=300)),
-                ('postcode', models.CharField(blank=True, db_index=True, max_length=10)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='people.child')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='people.person')),
-                ('source_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.sourcerecord')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line", models.CharField(blank=True, max_length=300)),
+                ("postcode", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(class)ss",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'addresses',
+                "verbose_name_plural": "addresses",
             },
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name', 'given_name'], name='child_name'),
+            model_name="child",
+            index=models.Index(fields=["family_name", "given_name"], name="child_name"),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['date_of_birth'], name='child_dob'),
+            model_name="child",
+            index=models.Index(fields=["date_of_birth"], name="child_dob"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('agency', 'system', 'local_id'), name='source_record_unique_local_id'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "system", "local_id"), name="source_record_unique_local_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recordlink',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('child__isnull', False), ('person__isnull', True)), models.Q(('child__isnull', True), ('person__isnull', False)), _connector='OR'), name='record_link_one_subject'),
+            model_name="recordlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("child__isnull", False), ("person__isnull", True)),
+                    models.Q(("child__isnull", True), ("person__isnull", False)),
+                    _connector="OR",
+                ),
+                name="record_link_one_subject",
+            ),
         ),
         migrations.AddIndex(
-            model_name='identifier',
-            index=models.Index(fields=['scheme', 'value'], name='identifier_lookup'),
+            model_name="identifier",
+            index=models.Index(fields=["scheme", "value"], name="identifier_lookup"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['child', 'occurred_at'], name='event_child_time'),
+            model_name="event",
+            index=models.Index(fields=["child", "occurred_at"], name="event_child_time"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['type', 'occurred_at'], name='event_type_time'),
+            model_name="event",
+            index=models.Index(fields=["type", "occurred_at"], name="event_type_time"),
         ),
     ]

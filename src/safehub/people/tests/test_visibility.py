@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from safehub.core.caveats import Caveat
 from safehub.people.models import Child, Event, Person, SourceRecord
@@ -18,7 +17,10 @@ def pks(queryset):
 
 def test_mash_practitioner_sees_every_child_including_restricted_where_named(world, personas):
     assert pks(Child.objects.visible_to(personas["mash_practitioner"])) == {
-        world.police_child.pk, world.health_only_child.pk, world.restricted_child.pk}
+        world.police_child.pk,
+        world.health_only_child.pk,
+        world.restricted_child.pk,
+    }
 
 
 def test_panel_chair_sees_unrestricted_children_only(world, personas):
@@ -27,7 +29,10 @@ def test_panel_chair_sees_unrestricted_children_only(world, personas):
 
 def test_contributor_sees_children_their_agency_knows(world, personas):
     assert pks(Child.objects.visible_to(personas["police_contributor"])) == {world.police_child.pk}
-    assert pks(Child.objects.visible_to(personas["health_contributor"])) == {world.police_child.pk, world.health_only_child.pk}
+    assert pks(Child.objects.visible_to(personas["health_contributor"])) == {
+        world.police_child.pk,
+        world.health_only_child.pk,
+    }
 
 
 @pytest.mark.parametrize("persona", ["analyst", "board_member", "admin"])
@@ -42,7 +47,9 @@ def test_aggregate_and_admin_roles_see_no_identifiable_data(world, personas, per
 def test_contributor_sees_only_own_agency_records(world, personas):
     assert pks(SourceRecord.objects.visible_to(personas["police_contributor"])) == {world.police_record.pk}
     assert pks(SourceRecord.objects.visible_to(personas["health_contributor"])) == {
-        world.health_record.pk, world.health_only_record.pk}
+        world.health_record.pk,
+        world.health_only_record.pk,
+    }
 
 
 def test_caveats_limit_who_reads_a_record(world, personas):
@@ -62,13 +69,25 @@ def test_restricted_child_records_hidden_from_their_own_agency_unless_named(worl
 
 
 def test_events_follow_agency_caveat_and_child(world, personas, agencies):
-    when = timezone.make_aware(dt.datetime(2026, 3, 1, 10, 0))
-    police_event = Event.objects.create(child=world.police_child, agency=agencies["police"], occurred_at=when,
-                                        type="police.incident", title="Incident")
-    health_event = Event.objects.create(child=world.police_child, agency=agencies["health"], occurred_at=when,
-                                        type="health.ae", title="A&E attendance", caveat=Caveat.MASH_ONLY)
-    hidden = Event.objects.create(child=world.restricted_child, agency=agencies["police"], occurred_at=when,
-                                  type="police.incident", title="Incident")
+    when = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    police_event = Event.objects.create(
+        child=world.police_child, agency=agencies["police"], occurred_at=when, type="police.incident", title="Incident"
+    )
+    health_event = Event.objects.create(
+        child=world.police_child,
+        agency=agencies["health"],
+        occurred_at=when,
+        type="health.ae",
+        title="A&E attendance",
+        caveat=Caveat.MASH_ONLY,
+    )
+    hidden = Event.objects.create(
+        child=world.restricted_child,
+        agency=agencies["police"],
+        occurred_at=when,
+        type="police.incident",
+        title="Incident",
+    )
     assert pks(Event.objects.visible_to(personas["mash_practitioner"])) == {police_event.pk, health_event.pk, hidden.pk}
     assert pks(Event.objects.visible_to(personas["panel_chair"])) == {police_event.pk}
     assert pks(Event.objects.visible_to(personas["police_contributor"])) == {police_event.pk}
