@@ -72,8 +72,7 @@ COLUMNS = {
     "youth_justice": ["ChildViewID", "Surname", "Forenames", "BirthDate", "Gender", "Ethnicity", "HomeAddress",
                       "PoliceRef", "UPN", "EducationProvider", "YJSStatus"],
 }
-#: Column holding the record's local id, per agency.
-LOCAL_ID = {"police": 0, "missing": 0, "health": 0, "education": 0, "social_care": 0, "youth_justice": 0}
+#: The first column of every agency file is the record's local id.
 
 CHILDREN_COLUMNS = ["child_id", "given_name", "middle_name", "family_name", "date_of_birth", "sex", "ethnicity",
                     "nhs_number", "upn", "address_line", "town", "postcode", "school", "gp_practice", "family_id",
