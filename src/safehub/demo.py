@@ -64,6 +64,7 @@ def reset_database() -> None:
 
 def migrate() -> None:
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is absent
     call_command("migrate", interactive=False, verbosity=0)
 
 
