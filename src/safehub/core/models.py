@@ -171,3 +171,38 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head at event {self.seq}"
+
+
+class Closure(models.Model):
+    """A day the partnership does not count as a working day, beyond England's bank holidays (e.g. a council closure day)."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+class TimescaleRule(models.Model):
+    """A statutory or local timescale, as configuration: e.g. assessment within 45 working days of referral."""
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", "Working days"
+        CALENDAR_DAYS = "days", "Calendar days"
+        HOURS = "hours", "Hours"
+        MONTHS = "months", "Months"
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=15, choices=Unit.choices)
+    source = models.CharField(max_length=200, blank=True, help_text="e.g. Working Together to Safeguard Children 2023")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount} {self.get_unit_display().lower()}"

@@ -95,6 +95,7 @@ class Subject(models.Model):
         default=False, help_text="A restricted record is visible only to the named users, whatever their role."
     )
     restriction_reason = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: a save from a stale page is refused.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -365,13 +366,27 @@ class Event(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    class Precision(models.TextChoices):
+        EXACT = "exact", "Date and time"
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
     occurred_at = models.DateTimeField(db_index=True)
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     recorded_at = models.DateTimeField(auto_now_add=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=40, db_index=True)
-    significance = models.PositiveSmallIntegerField(default=1, help_text="1 routine, 2 notable, 3 significant.")
+    class Significance(models.IntegerChoices):
+        ROUTINE = 1, "Routine"
+        NOTABLE = 2, "Notable"
+        SIGNIFICANT = 3, "Significant"
+
+    significance = models.PositiveSmallIntegerField(choices=Significance.choices, default=Significance.ROUTINE)
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="What happened, as fact.")
+    action_taken = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
     caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.PARTNERSHIP)
     lawful_basis = models.CharField(
         max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.CHILDREN_ACT_2004_S11

@@ -14,7 +14,7 @@ from safehub.core.audit import record_audit
 from safehub.core.caveats import Caveat
 from safehub.core.models import Agency
 
-from .models import Address, Child, Identifier, Name, Placement, RecordLink, SourceRecord
+from .models import Address, Child, Event, Identifier, Name, Person, Placement, RecordLink, SourceRecord
 
 
 @dataclass(frozen=True)
@@ -177,3 +177,44 @@ def restrict_child(child: Child, *, named_users: Iterable, reason: str, actor) -
     child.restricted_to.set(users.values())
     record_audit(actor, "child.restricted", child, detail={"named_users": sorted(users), "reason": reason})
     return child
+
+
+def record_event(
+    *,
+    agency: Agency,
+    type: str,
+    occurred_at,
+    title: str,
+    child: Child | None = None,
+    person: Person | None = None,
+    summary: str = "",
+    significance: int = Event.Significance.ROUTINE,
+    caveat: str = Caveat.PARTNERSHIP,
+    source_record: SourceRecord | None = None,
+    detail=None,
+    actor=None,
+    precision: str = Event.Precision.DAY,
+) -> Event:
+    """Write one row in the event table (the chronology, triggers and indicators read it) for a domain change.
+
+    Domain services call this inside their own transaction, next to the detailed row `detail` they created, and write their
+    own audit event; this function does not audit, so a change is audited once.
+    """
+    if (child is None) == (person is None):
+        raise ValueError("An event is about exactly one child or one person.")
+    return Event.objects.create(
+        child=child,
+        person=person,
+        agency=agency,
+        type=type,
+        occurred_at=occurred_at,
+        precision=precision,
+        title=title[:200],
+        summary=summary,
+        significance=significance,
+        caveat=caveat,
+        source_record=source_record,
+        detail_type=detail._meta.label_lower if detail is not None else "",
+        detail_id=str(detail.pk) if detail is not None else "",
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
