@@ -54,6 +54,7 @@ class World:
     health_record: SourceRecord
     health_only_record: SourceRecord
     restricted_record: SourceRecord
+    review_pair: object  # linkage.ReviewPair between the police and health records of police_child
 
 
 @pytest.fixture
@@ -80,6 +81,11 @@ def world(personas, agencies) -> World:
     link(health_record, police_child)
     link(health_only_record, health_only)
     link(restricted_record, restricted)
+    from safehub.linkage.models import ReviewPair
+
+    a, b = sorted((police_record.pk, health_record.pk))
+    review_pair = ReviewPair.objects.create(left_id=a, right_id=b, match_probability=0.7)
     return World(
-        police_child, health_only, restricted, police_record, health_record, health_only_record, restricted_record
+        police_child, health_only, restricted, police_record, health_record, health_only_record, restricted_record,
+        review_pair,
     )

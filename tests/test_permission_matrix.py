@@ -51,6 +51,8 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("people:record", "police_record"): row(200, 200, 404, 200, 200, CASE_ROLES_DENIED),
     ("people:record", "health_record"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
     ("people:record", "restricted_record"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("linkage:queue", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("linkage:pair", "review_pair"): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
     ("core:audit", None): {**{p: 403 for p in PERSONAS}, "admin": 200, "anonymous": 302},
     ("api:openapi-json", None): {p: 200 for p in PERSONAS},
     ("api:openapi-view", None): {p: 200 for p in PERSONAS},

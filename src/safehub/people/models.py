@@ -116,6 +116,10 @@ class Child(Subject):
     link_field = "child"
 
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from",
+        help_text="Set when linkage or a practitioner found this child to be the same as another; its page redirects there.",
+    )
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True, help_text="The consistent identifier.")
     restricted_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 

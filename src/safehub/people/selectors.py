@@ -45,7 +45,7 @@ def search_children(user, *, name: str = "", date_of_birth: date | None = None, 
                 SearchHit(r.link.child_id, r.full_name, r.date_of_birth, r.nhs_number, r.link.child.restricted),
             )
         return list(hits.values())[:limit]
-    children = Child.objects.visible_to(user)
+    children = Child.objects.visible_to(user).filter(merged_into__isnull=True)
     for token in _tokens(name):
         matches = Q(given_name__icontains=token) | Q(family_name__icontains=token)
         as_recorded = _visible_records(user).filter(matches).values("link__child_id")

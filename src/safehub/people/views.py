@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
 from safehub.core.access import get_visible_or_404, requires
 from safehub.core.audit import record_audit
@@ -65,6 +66,9 @@ def child_detail(request, pk: int):
         action="child.view",
         purpose=request.GET.get("purpose", "Safeguarding enquiry")[:200],
     )
+    if child.merged_into_id:
+        messages.info(request, "This record was found to be the same child as another and has been merged into it.")
+        return redirect("people:child", child.merged_into_id)
     return render(request, "people/child_detail.html", {"view": child_view(request.user, child)})
 
 

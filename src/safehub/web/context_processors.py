@@ -11,6 +11,8 @@ def navigation(request):
         items.append(("Dashboard", reverse("dashboard")))
         if user.has_perm("people.search_children"):
             items.append(("Find a child", reverse("people:search")))
+        if user.has_perm("linkage.review"):
+            items.append(("Records to review", reverse("linkage:queue")))
         if user.has_perm("core.view_audit"):
             items.append(("Audit trail", reverse("core:audit")))
     path = request.path if request is not None else ""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "linkage"
+urlpatterns = [
+    path("review/", views.queue, name="queue"),
+    path("review/<int:pk>/", views.pair_detail, name="pair"),
+]
