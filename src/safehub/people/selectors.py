@@ -115,6 +115,31 @@ def child_view(user, child: Child) -> ChildView:
         addresses=facts(Address),
         placements=facts(Placement),
         records=records,
-        events=list(Event.objects.visible_to(user).filter(child=child).select_related("agency")[:200]),
+        events=list(Event.objects.visible_to(user).filter(child=child).select_related("agency", "recorded_by")[:10]),
         other_agency_count=len(linked_agencies - seen_agencies),
     )
+
+
+@dataclass(frozen=True)
+class ChronologyFilters:
+    agency: str = ""
+    type: str = ""
+    significance: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def chronology(user, child: Child, filters: ChronologyFilters = ChronologyFilters()) -> QuerySet[Event]:
+    """The child's multi-agency chronology: every event the user may see (caveats and agency rules applied), oldest first."""
+    events = Event.objects.visible_to(user).filter(child=child).select_related("agency", "source_record", "recorded_by")
+    if filters.agency:
+        events = events.filter(agency__code=filters.agency)
+    if filters.type:
+        events = events.filter(type=filters.type)
+    if filters.significance:
+        events = events.filter(significance__gte=filters.significance)
+    if filters.date_from:
+        events = events.filter(occurred_at__date__gte=filters.date_from)
+    if filters.date_to:
+        events = events.filter(occurred_at__date__lte=filters.date_to)
+    return events.order_by("occurred_at", "pk")

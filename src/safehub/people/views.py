@@ -12,7 +12,7 @@ from safehub.core.access import get_visible_or_404, requires
 from safehub.core.audit import record_audit
 
 from .models import Child, SourceRecord
-from .selectors import child_view, search_children
+from .selectors import ChronologyFilters, child_view, chronology, search_children
 
 
 def _parse_dob(request) -> tuple[date | None, str]:
@@ -82,3 +82,35 @@ def source_record_detail(request, pk: int):
         action="source_record.view",
     )
     return render(request, "people/source_record_detail.html", {"record": record})
+
+
+def _parse_iso(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@requires("people.view_child")
+def child_chronology(request, pk: int):
+    child = get_visible_or_404(Child.objects.visible_to(request.user), request.user, pk=pk, action="child.chronology_view",
+                               purpose=request.GET.get("purpose", "Safeguarding enquiry")[:200])
+    if child.merged_into_id:
+        return redirect("people:chronology", child.merged_into_id)
+    significance = request.GET.get("significance", "")
+    filters = ChronologyFilters(
+        agency=request.GET.get("agency", "")[:40],
+        type=request.GET.get("type", "")[:40],
+        significance=int(significance) if significance in ("2", "3") else None,
+        date_from=_parse_iso(request.GET.get("from", "")),
+        date_to=_parse_iso(request.GET.get("to", "")),
+    )
+    everything = chronology(request.user, child)
+    return render(request, "people/chronology.html", {
+        "view": child_view(request.user, child),
+        "events": chronology(request.user, child, filters),
+        "filters": filters,
+        "agencies": sorted({(e.agency.code, e.agency.name) for e in everything}, key=lambda a: a[1]),
+        "types": sorted({e.type for e in everything}),
+    })

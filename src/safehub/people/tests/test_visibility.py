@@ -118,3 +118,20 @@ def test_child_page_queries_do_not_grow_with_records(client, world, personas, ag
         link(SourceRecordFactory(agency=agencies["health"], system="RiO"), world.police_child)
     with django_assert_max_num_queries(30):
         assert client.get(f"/people/children/{world.police_child.pk}/").status_code == 200
+
+
+def test_chronology_page_honours_caveats_and_filters(client, world, personas, agencies):
+    when = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    Event.objects.create(child=world.police_child, agency=agencies["police"], occurred_at=when, type="police.incident",
+                         title="Domestic incident attended", significance=3, source_record=world.police_record)
+    Event.objects.create(child=world.police_child, agency=agencies["health"], occurred_at=when + dt.timedelta(days=3),
+                         type="health.ae", title="A&E attendance with injury", caveat=Caveat.MASH_ONLY)
+    client.force_login(personas["mash_practitioner"])
+    url = f"/people/children/{world.police_child.pk}/chronology/"
+    body = client.get(url).content.decode()
+    assert body.index("Domestic incident attended") < body.index("A&amp;E attendance with injury")
+    assert "A&amp;E" not in client.get(url, {"significance": "3"}).content.decode()
+    assert "Domestic" not in client.get(url, {"agency": "health"}).content.decode()
+    client.force_login(personas["panel_chair"])
+    body = client.get(url).content.decode()
+    assert "Domestic incident attended" in body and "A&amp;E" not in body
