@@ -17,8 +17,8 @@ from django.db import connections, transaction
 from safehub.core.audit import record_audit
 from safehub.core.models import Agency, AgencyType, RoleAssignment, Team, User
 from safehub.core.roles import Role
-from safehub.people.models import Child, RecordLink, SourceRecord
-from safehub.people.services import RecordValues, create_child_from_records, restrict_child, store_source_records
+from safehub.people.models import Child, SourceRecord
+from safehub.people.services import RecordValues, restrict_child, store_source_records
 
 AGENCIES = [
     ("social_care", "Children's Social Care", AgencyType.SOCIAL_CARE),
@@ -126,61 +126,77 @@ def to_values(record) -> RecordValues:
     )
 
 
-def load_synthetic(directory: Path, agencies: dict[str, Agency], progress=None) -> str:
-    """Store every agency extract in `directory` as source records and group them into children.
+def store_synthetic_extracts(directory: Path, agencies: dict[str, Agency], progress=None) -> int:
+    """Store every agency extract in `directory` as source records, as each agency's import would (idempotent)."""
+    from safehub.synth import read_extracts
 
-    Until record linkage runs, the grouping comes from the generator's ground truth and every link says so
-    (decision "synthetic"), so nobody mistakes it for a matching result.
-    """
-    from safehub.synth import read_extracts, read_ground_truth
-
-    truth = read_ground_truth(directory)
     by_agency: dict[str, list] = defaultdict(list)
     for record in read_extracts(directory):
         by_agency[record.agency].append(record)
     agency_for = {"missing": "police"}
-    stored: dict[tuple[str, str], SourceRecord] = {}
-    extras: dict[int, RecordValues] = {}
-    task = (
-        progress.add_task("Storing agency records", total=sum(len(v) for v in by_agency.values())) if progress else None
-    )
+    total = sum(len(v) for v in by_agency.values())
+    task = progress.add_task("Storing agency records", total=total) if progress else None
     for key, records in by_agency.items():
         agency = agencies[agency_for.get(key, key)]
         values = [to_values(r) for r in records]
         for start in range(0, len(values), 2000):
             chunk = values[start : start + 2000]
-            for v, record in zip(chunk, store_source_records(agency, SYSTEMS[key], chunk), strict=True):
-                stored[(v.source_file, v.local_id)] = record
-                extras[record.pk] = v
+            store_source_records(agency, SYSTEMS[key], chunk)
             if progress:
                 progress.advance(task, len(chunk))
-    linked = set(
-        RecordLink.objects.filter(source_record__in=[r.pk for r in stored.values()]).values_list(
-            "source_record_id", flat=True
-        )
-    )
-    groups: dict[str, list[SourceRecord]] = defaultdict(list)
-    for key, record in stored.items():
-        if record.pk not in linked and key in truth:
-            groups[truth[key]].append(record)
-    task = progress.add_task("Building the single view of each child", total=len(groups)) if progress else None
-    made = 0
-    for _child_id, records in sorted(groups.items()):
-        with transaction.atomic():
-            create_child_from_records(records, decision=RecordLink.Decision.SYNTHETIC, extras=extras, audit=False)
-        made += 1
-        if progress and made % 50 == 0:
-            progress.advance(task, 50)
+    return total
+
+
+def link_records(progress=None) -> dict:
+    """Run record linkage over every stored record: the children the demo shows are the model's clusters."""
+    from safehub.linkage.services import run_linkage
+
+    if not SourceRecord.objects.filter(link__isnull=True).exists():
+        return {}
+    task = progress.add_task("Linking records into children (Splink)", total=None) if progress else None
+
+    def say(message: str) -> None:
+        if progress:
+            progress.update(task, description=message)
+
+    run = run_linkage(progress=say)
     if progress:
-        progress.update(task, completed=len(groups))
-    if made:
-        record_audit(None, "demo.children_created", detail={"children": made, "records": len(stored)})
-    return f"{len(stored):,} agency records, {Child.objects.count():,} children ({made:,} new)."
+        progress.update(task, total=1, completed=1, description="Linked records into children (Splink)")
+    return run.counts
+
+
+def linkage_accuracy(directory: Path) -> dict:
+    """Pairwise precision and recall of the stored links against the generator's ground truth (demo data only)."""
+    from itertools import combinations
+
+    from safehub.synth import read_ground_truth
+
+    truth = read_ground_truth(directory)
+    rows = SourceRecord.objects.filter(link__child__isnull=False).values_list(
+        "source_file", "local_id", "link__child_id"
+    )
+    by_child: dict[int, list[str]] = defaultdict(list)
+    by_true: dict[str, list[int]] = defaultdict(list)
+    for index, (source_file, local_id, child_id) in enumerate(rows):
+        by_child[child_id].append(index)
+        by_true[truth.get((source_file, local_id), f"unknown-{index}")].append(index)
+    predicted = {pair for members in by_child.values() for pair in combinations(sorted(members), 2)}
+    actual = {pair for members in by_true.values() for pair in combinations(sorted(members), 2)}
+    hits = len(predicted & actual)
+    precision = hits / len(predicted) if predicted else 1.0
+    recall = hits / len(actual) if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 EVENT_TEMPLATES = {
     "police": [
-        ("police.incident", "Domestic abuse incident attended; child present", 3, "DASH risk assessment completed: medium"),
+        (
+            "police.incident",
+            "Domestic abuse incident attended; child present",
+            3,
+            "DASH risk assessment completed: medium",
+        ),
         ("police.incident", "Child stopped and searched; cannabis found", 2, "Community resolution"),
         ("police.incident", "Child reported as a victim of robbery", 2, "Crime recorded; enquiries ongoing"),
         ("police.intelligence", "Seen with older males in a car late at night", 3, "Intelligence submitted"),
@@ -191,7 +207,12 @@ EVENT_TEMPLATES = {
         ("health.missed_appointments", "Three missed health appointments", 1, "GP informed"),
     ],
     "education": [
-        ("education.exclusion", "Fixed-term exclusion (3 days): persistent disruptive behaviour", 2, "Reintegration meeting held"),
+        (
+            "education.exclusion",
+            "Fixed-term exclusion (3 days): persistent disruptive behaviour",
+            2,
+            "Reintegration meeting held",
+        ),
         ("education.attendance", "Attendance below 80% this term", 2, "Education welfare officer visit"),
         ("education.concern", "Disclosure to teacher about arguments at home", 3, "DSL informed; contact made to MASH"),
     ],
@@ -222,11 +243,18 @@ def add_demo_events(seed: int) -> int:
         templates = EVENT_TEMPLATES.get(record.agency.code, [])
         for _ in range(rng.choice([0, 0, 1, 1, 2, 3]) if templates else 0):
             event_type, title, significance, outcome = rng.choice(templates)
-            events.append(Event(
-                child_id=record.link.child_id, agency=record.agency, source_record=record, type=event_type, title=title,
-                significance=significance, outcome=outcome,
-                occurred_at=start + dt.timedelta(days=rng.randrange(0, 1040), hours=rng.randrange(0, 12)),
-            ))
+            events.append(
+                Event(
+                    child_id=record.link.child_id,
+                    agency=record.agency,
+                    source_record=record,
+                    type=event_type,
+                    title=title,
+                    significance=significance,
+                    outcome=outcome,
+                    occurred_at=start + dt.timedelta(days=rng.randrange(0, 1040), hours=rng.randrange(0, 12)),
+                )
+            )
     Event.objects.bulk_create(events, batch_size=2000)
     return len(events)
 
@@ -253,7 +281,14 @@ def load_demo(*, children: int, seed: int, progress=None) -> str:
             out=directory,
             progress=(lambda done, total: progress.update(task, completed=done, total=total)) if progress else None,
         )
-    summary = load_synthetic(directory, agencies, progress)
+    records = store_synthetic_extracts(directory, agencies, progress)
+    counts = link_records(progress)
     events = add_demo_events(seed)
     restrict_one_child()
+    accuracy = linkage_accuracy(directory)
+    summary = (
+        f"{records:,} agency records linked into {Child.objects.filter(merged_into__isnull=True).count():,} children "
+        f"(pairwise F1 against the synthetic ground truth {accuracy['f1']:.3f}); "
+        f"{counts.get('review_pairs', 0):,} pairs for review."
+    )
     return summary + (f" {events:,} chronology events." if events else "")

@@ -39,7 +39,19 @@ class RecordValues:
     caveat: str = Caveat.PARTNERSHIP
 
 
-STORED_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "nhs_number", "upn", "postcode", "address")
+STORED_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "postcode",
+    "address",
+    "police_id",
+    "school",
+    "gp_practice",
+)
 
 
 @transaction.atomic
@@ -89,14 +101,14 @@ def identifier_status(scheme: str, value: str) -> str:
     return Identifier.TraceStatus.UNVERIFIED
 
 
-def _facts_from(record: SourceRecord, child: Child, extra: RecordValues | None) -> list:
+def _facts_from(record: SourceRecord, child: Child) -> list:
     facts: list = [
         Name(child=child, source_record=record, given_name=record.given_name, family_name=record.family_name)
     ]
     for scheme, value in (
         (Identifier.Scheme.NHS, record.nhs_number),
         (Identifier.Scheme.UPN, record.upn),
-        (Identifier.Scheme.POLICE, extra.police_id if extra else ""),
+        (Identifier.Scheme.POLICE, record.police_id),
     ):
         if value:
             facts.append(
@@ -108,13 +120,14 @@ def _facts_from(record: SourceRecord, child: Child, extra: RecordValues | None) 
                     trace_status=identifier_status(scheme, value),
                 )
             )
-    facts.append(Identifier(child=child, source_record=record, scheme=_local_scheme(record), value=record.local_id))
+    if record.local_id != record.police_id:
+        facts.append(Identifier(child=child, source_record=record, scheme=_local_scheme(record), value=record.local_id))
     if record.address or record.postcode:
         facts.append(Address(child=child, source_record=record, line=record.address, postcode=record.postcode))
-    if extra and extra.school:
-        facts.append(Placement(child=child, source_record=record, kind=Placement.Kind.SCHOOL, name=extra.school))
-    if extra and extra.gp_practice:
-        facts.append(Placement(child=child, source_record=record, kind=Placement.Kind.GP, name=extra.gp_practice))
+    if record.school:
+        facts.append(Placement(child=child, source_record=record, kind=Placement.Kind.SCHOOL, name=record.school))
+    if record.gp_practice:
+        facts.append(Placement(child=child, source_record=record, kind=Placement.Kind.GP, name=record.gp_practice))
     return facts
 
 
@@ -147,7 +160,6 @@ def create_child_from_records(
     decision: str,
     actor=None,
     probability: float | None = None,
-    extras: dict[int, RecordValues] | None = None,
     audit: bool = True,
 ) -> Child:
     """Make a new child from source records judged to be the same child, with a link and provenanced facts per record."""
@@ -157,7 +169,7 @@ def create_child_from_records(
     links, facts = [], []
     for record in records:
         links.append(RecordLink(source_record=record, child=child, decision=decision, match_probability=probability))
-        facts.extend(_facts_from(record, child, (extras or {}).get(record.pk)))
+        facts.extend(_facts_from(record, child))
     RecordLink.objects.bulk_create(links)
     for model in (Name, Identifier, Address, Placement):
         model.objects.bulk_create([f for f in facts if isinstance(f, model)])

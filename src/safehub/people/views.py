@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from safehub.core.access import get_visible_or_404, requires
