@@ -1,0 +1,366 @@
+"""The comparisons: each level is written once as a pair (DuckDB SQL for Splink, Python for ``score_pair``).
+
+Levels are tried in order; the first that holds decides the comparison's evidence. The Python
+functions follow SQL's NULL rules (any comparison with a missing value is false), so a pair gets
+the same level from Splink and from :func:`safehub.linkage.engine.score_pair`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+__all__ = ["Comparison", "Level", "available_comparisons", "build_comparisons"]
+
+Record = Mapping[str, Any]
+Test = Callable[[Record, Record], bool]
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+    test: Test
+    m: float = 0.0  # default m (start of EM; used as is when the model is not trained)
+    u: float = 0.0  # default u
+    tf_column: str | None = None
+    is_null: bool = False
+    is_else: bool = False
+    fix_m: bool = False
+    fix_u: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    description: str
+    levels: tuple[Level, ...]
+    columns: tuple[str, ...] = field(default=())
+
+    def level_of(self, left: Record, right: Record) -> int:
+        """Index into ``levels`` of the first level that holds."""
+        for i, level in enumerate(self.levels):
+            if level.is_else or level.test(left, right):
+                return i
+        raise AssertionError("a comparison always ends with an ELSE level")  # pragma: no cover
+
+    def gamma(self, index: int) -> int:
+        """Splink's comparison vector value for level ``index`` (-1 null, 0 else, higher = closer)."""
+        level = self.levels[index]
+        if level.is_null:
+            return -1
+        non_null = [lv for lv in self.levels if not lv.is_null]
+        return len(non_null) - 1 - non_null.index(level)
+
+    def splink_dict(self, params: Sequence[tuple[float, float]] | None = None, *, fixed: bool = False) -> dict:
+        """Splink settings for this comparison; ``params`` gives (m, u) per level (null levels ignored)."""
+        levels = []
+        for i, level in enumerate(self.levels):
+            entry: dict[str, Any] = {"sql_condition": "ELSE" if level.is_else else level.sql, "label_for_charts": level.label}
+            if level.is_null:
+                entry["is_null_level"] = True
+            else:
+                m, u = params[i] if params is not None else (level.m, level.u)
+                entry["m_probability"] = m
+                entry["u_probability"] = u
+                if fixed or level.fix_m:
+                    entry["fix_m_probability"] = True
+                if fixed or level.fix_u:
+                    entry["fix_u_probability"] = True
+                if level.tf_column:
+                    entry["tf_adjustment_column"] = level.tf_column
+                    entry["tf_adjustment_weight"] = 1.0
+            levels.append(entry)
+        return {"output_column_name": self.name, "comparison_description": self.description, "comparison_levels": levels}
+
+
+# --- building blocks: (sql, python) ---------------------------------------------------------------------
+
+
+def _ok(*values: object) -> bool:
+    return all(v is not None for v in values)
+
+
+def null(*columns: str) -> tuple[str, Test]:
+    sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return sql, lambda l, r: any(l.get(c) is None or r.get(c) is None for c in columns)
+
+
+def exact(column: str) -> tuple[str, Test]:
+    return f"{column}_l = {column}_r", lambda l, r: _ok(l.get(column), r.get(column)) and l[column] == r[column]
+
+
+def jaro_winkler(column: str, threshold: float) -> tuple[str, Test]:
+    def test(l: Record, r: Record) -> bool:
+        a, b = l.get(column), r.get(column)
+        return _ok(a, b) and JaroWinkler.similarity(a, b) >= threshold
+
+    return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}", test
+
+
+def levenshtein(column: str, distance: int) -> tuple[str, Test]:
+    def test(l: Record, r: Record) -> bool:
+        a, b = l.get(column), r.get(column)
+        return _ok(a, b) and Levenshtein.distance(a, b) <= distance
+
+    return f"levenshtein({column}_l, {column}_r) <= {distance}", test
+
+
+def either(*parts: tuple[str, Test]) -> tuple[str, Test]:
+    sql = " OR ".join(f"({p[0]})" for p in parts)
+    tests = [p[1] for p in parts]
+    return sql, lambda l, r: any(t(l, r) for t in tests)
+
+
+def swapped(a: str, b: str) -> tuple[str, Test]:
+    def test(l: Record, r: Record) -> bool:
+        return _ok(l.get(a), r.get(b), l.get(b), r.get(a)) and l[a] == r[b] and l[b] == r[a]
+
+    return f"{a}_l = {b}_r AND {b}_l = {a}_r", test
+
+
+def in_list(list_column: str, column: str) -> tuple[str, Test]:
+    """Either side's value appears in the other side's list (nicknames)."""
+
+    def test(l: Record, r: Record) -> bool:
+        ll, rl, lv, rv = l.get(list_column), r.get(list_column), l.get(column), r.get(column)
+        return bool((ll is not None and rv is not None and rv in ll) or (rl is not None and lv is not None and lv in rl))
+
+    sql = f"list_contains({list_column}_l, {column}_r) OR list_contains({list_column}_r, {column}_l)"
+    return sql, test
+
+
+def lists_share(column: str) -> tuple[str, Test]:
+    def test(l: Record, r: Record) -> bool:
+        a, b = l.get(column), r.get(column)
+        return _ok(a, b) and not set(a).isdisjoint(b)
+
+    return f"list_has_any({column}_l, {column}_r)", test
+
+
+def jaccard(column: str, threshold: float) -> tuple[str, Test]:
+    """Share of distinct tokens in common (both lists are distinct already)."""
+
+    def test(l: Record, r: Record) -> bool:
+        a, b = l.get(column), r.get(column)
+        if not _ok(a, b):
+            return False
+        sa, sb = set(a), set(b)
+        return len(sa & sb) >= threshold * len(sa | sb)
+
+    sql = (f"len(list_intersect({column}_l, {column}_r)) >= "
+           f"{threshold} * len(list_distinct(list_concat({column}_l, {column}_r)))")
+    return sql, test
+
+
+def dob_transposed() -> tuple[str, Test]:
+    def test(l: Record, r: Record) -> bool:
+        return (_ok(l.get("dob_year"), r.get("dob_year")) and l["dob_year"] == r["dob_year"]
+                and l["dob_month"] == r["dob_day"] and l["dob_day"] == r["dob_month"])
+
+    return "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r", test
+
+
+def dob_two_of_three() -> tuple[str, Test]:
+    parts = ("dob_year", "dob_month", "dob_day")
+
+    def test(l: Record, r: Record) -> bool:
+        if not _ok(l.get("dob_year"), r.get("dob_year")):
+            return False
+        return sum(l[p] == r[p] for p in parts) >= 2
+
+    sql = " + ".join(f"CAST({p}_l = {p}_r AS INTEGER)" for p in parts) + " >= 2"
+    return sql, test
+
+
+def within(column: str, amount: int) -> tuple[str, Test]:
+    def test(l: Record, r: Record) -> bool:
+        a, b = l.get(column), r.get(column)
+        return _ok(a, b) and abs(a - b) <= amount
+
+    return f"abs({column}_l - {column}_r) <= {amount}", test
+
+
+def _level(label: str, rule: tuple[str, Test], m: float, u: float, **kwargs: Any) -> Level:
+    return Level(label=label, sql=rule[0], test=rule[1], m=m, u=u, **kwargs)
+
+
+def _comparison(name: str, description: str, columns: tuple[str, ...], null_columns: tuple[str, ...],
+                levels: list[Level]) -> Comparison:
+    m_rest = max(1e-4, 1 - sum(lv.m for lv in levels))
+    u_rest = max(1e-4, 1 - sum(lv.u for lv in levels))
+    fix_m = any(lv.fix_m for lv in levels)
+    sql, test = null(*null_columns)
+    return Comparison(
+        name=name,
+        description=description,
+        columns=columns,
+        levels=(
+            Level("missing on either side", sql, test, is_null=True),
+            *levels,
+            Level("all other comparisons", "ELSE", lambda l, r: True, m=m_rest, u=u_rest, is_else=True, fix_m=fix_m),
+        ),
+    )
+
+
+# --- the comparisons ------------------------------------------------------------------------------------
+
+
+def _given_name(tf: bool) -> Comparison:
+    return _comparison("given_name", "Forename: exact (term-frequency adjusted), swapped with surname, nickname, fuzzy",
+                       ("given_name",), ("given_name",), [
+        _level("exact", exact("given_name"), 0.86, 0.006, tf_column="given_name" if tf else None),
+        _level("swapped with surname", swapped("given_name", "family_name"), 0.005, 1e-5),
+        _level("nickname (nicknames: bill = william)", in_list("given_name_aliases", "given_name"), 0.03, 0.0015),
+        _level("Jaro-Winkler >= 0.92", jaro_winkler("given_name", 0.92), 0.05, 0.002),
+        _level("sounds alike (metaphone) or Jaro-Winkler >= 0.8",
+               either(exact("given_name_mp"), jaro_winkler("given_name", 0.8)), 0.03, 0.04),
+    ])
+
+
+def _family_name(tf: bool) -> Comparison:
+    return _comparison("family_name", "Surname: exact (term-frequency adjusted), swapped, hyphenated part, fuzzy",
+                       ("family_name",), ("family_name",), [
+        _level("exact", exact("family_name"), 0.85, 0.004, tf_column="family_name" if tf else None),
+        _level("swapped with forename", swapped("given_name", "family_name"), 0.005, 1e-5),
+        _level("shares a part of a double-barrelled name", lists_share("family_name_parts"), 0.02, 0.0005),
+        _level("Jaro-Winkler >= 0.92", jaro_winkler("family_name", 0.92), 0.05, 0.002),
+        _level("sounds alike (metaphone) or Jaro-Winkler >= 0.8",
+               either(exact("family_name_mp"), jaro_winkler("family_name", 0.8)), 0.03, 0.03),
+    ])
+
+
+def _dob(tf: bool) -> Comparison:
+    return _comparison("dob", "Date of birth: exact, day and month transposed, one-digit typo, two of three parts, "
+                       "within a year", ("dob",), ("dob",), [
+        _level("exact", exact("dob"), 0.93, 0.0003),
+        _level("day and month transposed", dob_transposed(), 0.01, 0.00005),
+        _level("one character different", levenshtein("dob", 1), 0.02, 0.003),
+        _level("two of day, month and year agree", dob_two_of_three(), 0.02, 0.03),
+        _level("within a year", within("dob_days", 365), 0.005, 0.08),
+    ])
+
+
+def _sex(tf: bool) -> Comparison:
+    return _comparison("sex", "Sex: same or different (unknown counts as missing)", ("sex",), ("sex",), [
+        _level("same", exact("sex"), 0.98, 0.5),
+    ])
+
+
+def _postcode(tf: bool) -> Comparison:
+    return _comparison("postcode", "Postcode: exact, same sector, one character different, same district",
+                       ("postcode",), ("postcode",), [
+        _level("exact", exact("postcode"), 0.7, 0.002),
+        _level("same sector", exact("postcode_sector"), 0.05, 0.01),
+        _level("one character different", levenshtein("postcode", 1), 0.03, 0.005),
+        _level("same district", exact("postcode_district"), 0.05, 0.05),
+    ])
+
+
+def _address(tf: bool) -> Comparison:
+    return _comparison("address", "Address: exact, Jaro-Winkler >= 0.9, at least half the words in common",
+                       ("address",), ("address",), [
+        _level("exact", exact("address"), 0.6, 0.001),
+        _level("Jaro-Winkler >= 0.9", jaro_winkler("address", 0.9), 0.1, 0.005),
+        _level("at least half the words in common", jaccard("address_tokens", 0.5), 0.05, 0.02),
+    ])
+
+
+def _town(tf: bool) -> Comparison:
+    return _comparison("town", "Town: exact or Jaro-Winkler >= 0.88", ("town",), ("town",), [
+        _level("exact", exact("town"), 0.8, 0.05),
+        _level("Jaro-Winkler >= 0.88", jaro_winkler("town", 0.88), 0.05, 0.01),
+    ])
+
+
+#: Bits the twin guard subtracts (a Bayes factor of 2^-25, about 1 in 33 million).
+TWIN_PENALTY_BITS = 25.0
+
+
+def unrelated_forenames() -> tuple[str, Test]:
+    """Both forenames present and no forename level other than "all other comparisons" holds."""
+    related = either(exact("given_name"), swapped("given_name", "family_name"), in_list("given_name_aliases", "given_name"),
+                     exact("given_name_mp"), jaro_winkler("given_name", 0.8))
+    sql = f"given_name_l IS NOT NULL AND given_name_r IS NOT NULL AND NOT ({related[0]})"
+    return sql, lambda l, r: l.get("given_name") is not None and r.get("given_name") is not None and not related[1](l, r)
+
+
+def _twins(tf: bool) -> Comparison:
+    """A fixed correction for what conditional independence gets wrong about twins.
+
+    Twins share a surname (or one spelt alike), a date of birth, an address and a postcode; the model adds those up as
+    if they were independent coincidences and the forename disagreement cannot outweigh them. When
+    the date of birth and surname agree exactly but the forenames are unrelated, this comparison
+    subtracts :data:`TWIN_PENALTY_BITS`; otherwise it adds almost nothing. Its m and u are fixed
+    (never trained), and EM sees it too, so twins stop inflating the forename's m.
+    """
+    unrelated = unrelated_forenames()
+    surname = either(exact("family_name"), lists_share("family_name_parts"), exact("family_name_mp"),
+                     jaro_winkler("family_name", 0.92))
+    sql = f"dob_l = dob_r AND ({surname[0]}) AND {unrelated[0]}"
+
+    def test(l: Record, r: Record) -> bool:
+        return exact("dob")[1](l, r) and surname[1](l, r) and unrelated[1](l, r)
+
+    u = 0.01
+    m = u * 2.0 ** -TWIN_PENALTY_BITS
+    null_sql, null_test = null("dob", "family_name", "given_name")
+    return Comparison(
+        name="twins",
+        description="Twin guard: same date of birth and surname but unrelated forenames (fixed penalty)",
+        columns=("dob", "family_name", "given_name"),
+        levels=(
+            Level("missing on either side", null_sql, null_test, is_null=True),
+            Level("possible twins: same date of birth and surname, unrelated forenames", sql, test, m=m, u=u,
+                  fix_m=True, fix_u=True),
+            Level("all other comparisons", "ELSE", lambda l, r: True, m=1 - m, u=1 - u, is_else=True, fix_m=True, fix_u=True),
+        ),
+    )
+
+
+def _identifier(name: str, description: str, m: float, fix_m: bool) -> Callable[[bool], Comparison]:
+    def build(tf: bool) -> Comparison:
+        return _comparison(name, description, (name,), (name,), [
+            _level("same", exact(name), m, 1e-5, fix_m=fix_m),
+        ])
+
+    return build
+
+
+#: name -> builder(term_frequency) in the order comparisons appear in the model.
+BUILDERS: dict[str, Callable[[bool], Comparison]] = {
+    "given_name": _given_name,
+    "family_name": _family_name,
+    "dob": _dob,
+    "sex": _sex,
+    "postcode": _postcode,
+    "address": _address,
+    "town": _town,
+    "nhs_number": _identifier("nhs_number", "NHS number (valid Modulus 11): same or different", 0.999, True),
+    "upn": _identifier("upn", "Unique Pupil Number: same or different", 0.999, True),
+    "police_id": _identifier("police_id", "Police person reference: same or different", 0.6, False),
+    "twins": _twins,
+}
+
+
+def _extra(name: str) -> Comparison:
+    return _comparison(name, f"{name[len('extra_'):]}: same or different", (name,), (name,), [
+        _level("same", exact(name), 0.9, 0.05),
+    ])
+
+
+def available_comparisons(columns_with_values: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """Comparison names whose column has at least one value, in model order."""
+    present = set(columns_with_values)
+    if {"dob", "family_name", "given_name"} <= present:
+        present.add("twins")
+    names = [n for n in BUILDERS if n in present and n not in exclude]
+    names += sorted(c for c in present if c.startswith("extra_") and c not in exclude)
+    return names
+
+
+def build_comparisons(names: Sequence[str], term_frequency: bool) -> list[Comparison]:
+    return [BUILDERS[n](term_frequency) if n in BUILDERS else _extra(n) for n in names]

@@ -1,0 +1,213 @@
+"""``prepare``: turn agency records into the normalised columns the model compares and blocks on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from .dates import parse_date
+from .errors import LinkageInputError
+from .normalise import (
+    address_tokens,
+    canonical_forename,
+    family_name_parts,
+    forename_aliases,
+    normalise_address,
+    normalise_forename,
+    normalise_nhs_number,
+    normalise_sex,
+    normalise_surname,
+    normalise_text,
+    normalise_upn,
+    phonetic,
+    postcode_parts,
+)
+
+__all__ = ["INPUT_COLUMNS", "PREPARED_COLUMNS", "normalise_record", "prepare", "to_polars"]
+
+#: Columns ``prepare`` reads; all but ``unique_id`` are optional.
+INPUT_COLUMNS: tuple[str, ...] = (
+    "unique_id", "source", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "town",
+    "nhs_number", "upn", "police_id",
+)  # fmt: skip
+
+_STR = pa.string()
+_LIST = pa.list_(pa.string())
+_INT = pa.int32()
+#: Columns of a prepared table (``extra_<name>`` columns may follow).
+PREPARED_COLUMNS: dict[str, pa.DataType] = {
+    "unique_id": _STR,
+    "source": _STR,
+    "given_name": _STR,
+    "given_name_canon": _STR,
+    "given_name_aliases": _LIST,
+    "given_name_mp": _STR,
+    "family_name": _STR,
+    "family_name_parts": _LIST,
+    "family_name_mp": _STR,
+    "name_sorted": _STR,
+    "dob": _STR,
+    "dob_year": _INT,
+    "dob_month": _INT,
+    "dob_day": _INT,
+    "dob_days": _INT,
+    "sex": _STR,
+    "postcode": _STR,
+    "postcode_sector": _STR,
+    "postcode_district": _STR,
+    "address": _STR,
+    "address_tokens": _LIST,
+    "town": _STR,
+    "nhs_number": _STR,
+    "upn": _STR,
+    "police_id": _STR,
+}
+_EPOCH = dt.date(1970, 1, 1)
+_EXTRA_NAME = re.compile(r"[^a-z0-9_]+")
+
+
+def extra_column_name(name: str) -> str:
+    """``"School Name"`` -> ``"extra_school_name"``."""
+    return "extra_" + _EXTRA_NAME.sub("_", name.strip().lower()).strip("_")
+
+
+def to_polars(frame: Any):
+    """Accept a polars/pandas frame, a pyarrow table or a list of dicts; return a polars DataFrame."""
+    import polars as pl
+
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    if isinstance(frame, pa.Table):
+        return pl.from_arrow(frame)
+    if hasattr(frame, "to_dict") and hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas
+        return pl.from_pandas(frame)
+    if isinstance(frame, Iterable):
+        rows = list(frame)
+        return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({"unique_id": []})
+    raise LinkageInputError(f"prepare() needs a DataFrame, pyarrow Table or list of dicts, not {type(frame).__name__}")
+
+
+def _blank_to_none(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _mapped(values: Sequence[object], fn: Callable[[Any], Any]) -> list[Any]:
+    cache: dict[object, Any] = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(fn(None))
+            continue
+        try:
+            out.append(cache[v])
+        except KeyError:
+            cache[v] = result = fn(v)
+            out.append(result)
+        except TypeError:  # unhashable
+            out.append(fn(v))
+    return out
+
+
+def _date_iso(value: object) -> dt.date | None:
+    return parse_date(value)
+
+
+def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_columns: Sequence[str] = ()) -> dict:
+    """The shared core of :func:`prepare` and :func:`normalise_record`: input columns -> prepared columns."""
+
+    def col(name: str) -> list[object]:
+        values = columns.get(name)
+        return [None] * n if values is None else [_blank_to_none(v) for v in values]
+
+    out: dict[str, list[Any]] = {}
+    out["unique_id"] = [None if v is None else str(v) for v in col("unique_id")]
+    out["source"] = [None if v is None else str(v) for v in col("source")]
+
+    given = _mapped(col("given_name"), normalise_forename)
+    out["given_name"] = given
+    out["given_name_canon"] = _mapped(given, canonical_forename)
+    out["given_name_aliases"] = [forename_aliases(g) if g else None for g in given]
+    out["given_name_mp"] = _mapped(given, phonetic)
+
+    raw_family = col("family_name")
+    family = _mapped(raw_family, normalise_surname)
+    out["family_name"] = family
+    parts = _mapped(raw_family, lambda v: tuple(family_name_parts(v)))
+    out["family_name_parts"] = [list(p) if p else None for p in parts]
+    out["family_name_mp"] = _mapped(family, phonetic)
+    out["name_sorted"] = [" ".join(sorted((g, f))) if g and f else None for g, f in zip(given, family, strict=True)]
+
+    dates = _mapped(col("date_of_birth"), _date_iso)
+    out["dob"] = [d.isoformat() if d else None for d in dates]
+    out["dob_year"] = [d.year if d else None for d in dates]
+    out["dob_month"] = [d.month if d else None for d in dates]
+    out["dob_day"] = [d.day if d else None for d in dates]
+    out["dob_days"] = [(d - _EPOCH).days if d else None for d in dates]
+
+    out["sex"] = _mapped(col("sex"), normalise_sex)
+    pcs = _mapped(col("postcode"), postcode_parts)
+    out["postcode"] = [p[0] for p in pcs]
+    out["postcode_sector"] = [p[1] for p in pcs]
+    out["postcode_district"] = [p[2] for p in pcs]
+    address = _mapped(col("address"), normalise_address)
+    out["address"] = address
+    out["address_tokens"] = [address_tokens(a) if a else None for a in address]
+    out["town"] = _mapped(col("town"), normalise_text)
+    out["nhs_number"] = _mapped(col("nhs_number"), normalise_nhs_number)
+    out["upn"] = _mapped(col("upn"), normalise_upn)
+    out["police_id"] = _mapped(col("police_id"), normalise_upn)
+    for name in extra_columns:
+        out[extra_column_name(name)] = _mapped(col(name), normalise_text)
+    return out
+
+
+def prepare(frame: Any, *, extra_columns: Sequence[str] = ()) -> pa.Table:
+    """Normalise records for linkage; returns a pyarrow Table with :data:`PREPARED_COLUMNS`.
+
+    ``frame`` is a polars or pandas DataFrame, a pyarrow Table or a list of dicts with any of
+    :data:`INPUT_COLUMNS` (only ``unique_id`` is required; ``date_of_birth`` may be a ``date`` or an
+    ISO/UK date string). ``extra_columns`` are further columns compared as exact matches, stored as
+    ``extra_<name>``. Raises :class:`LinkageInputError` for a missing or repeated ``unique_id``.
+    """
+    df = to_polars(frame)
+    if "unique_id" not in df.columns:
+        raise LinkageInputError("prepare() needs a 'unique_id' column")
+    missing = [c for c in extra_columns if c not in df.columns]
+    if missing:
+        raise LinkageInputError(f"extra column(s) not in the input: {', '.join(missing)}")
+    n = df.height
+    columns = {name: df[name].to_list() for name in (*INPUT_COLUMNS, *extra_columns) if name in df.columns}
+    out = prepare_columns(columns, n, extra_columns)
+    ids = out["unique_id"]
+    if any(v is None for v in ids):
+        raise LinkageInputError("unique_id must not be blank (row %d)" % (ids.index(None) + 1))
+    if len(set(ids)) != n:
+        seen: set[str] = set()
+        dupes = [v for v in ids if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
+        raise LinkageInputError(f"unique_id values must be unique; repeated: {', '.join(sorted(set(dupes))[:5])}")
+    schema = pa.schema([(name, PREPARED_COLUMNS.get(name, _STR)) for name in out])
+    return pa.table(out, schema=schema)
+
+
+def normalise_record(record: Mapping[str, object], extra_columns: Sequence[str] = ()) -> dict[str, Any]:
+    """:func:`prepare` for one record (a dict of input columns), as a dict of prepared columns.
+
+    A record that is already prepared (has ``given_name_aliases``) is returned unchanged.
+    """
+    if "given_name_aliases" in record:
+        return dict(record)
+    columns = {name: [record.get(name)] for name in (*INPUT_COLUMNS, *extra_columns)}
+    if "unique_id" not in record:
+        columns["unique_id"] = [""]
+    out = prepare_columns(columns, 1, extra_columns)
+    return {name: values[0] for name, values in out.items()}
