@@ -95,7 +95,8 @@ def pair_count_upper_bound(con: Any, table_name: str, rules: Sequence[BlockingRu
     for rule in rules:
         cols = ", ".join(f'"{c}"' for c in rule)
         not_null = " AND ".join(f'"{c}" IS NOT NULL' for c in rule)
-        sql = f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(*) AS n FROM {table_name} WHERE {not_null} GROUP BY {cols})"
+        sql = (f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM "  # noqa: S608 - column names from validated settings
+               f"(SELECT count(*) AS n FROM {table_name} WHERE {not_null} GROUP BY {cols})")
         counts[" & ".join(rule)] = int(con.execute(sql).fetchall()[0][0])
     return counts
 
@@ -139,7 +140,8 @@ def train(prepared: Any, settings: LinkageSettings | None = None) -> TrainedMode
                 try:
                     linker.training.estimate_probability_two_random_records_match(
                         [block_on(*r) for r in prior_rules], recall=settings.prior_recall)
-                    metrics["prior_method"] = f"deterministic rules {[list(r) for r in prior_rules]} at recall {settings.prior_recall}"
+                    metrics["prior_method"] = (f"deterministic rules {[list(r) for r in prior_rules]} "
+                                               f"at recall {settings.prior_recall}")
                 except ValueError as error:  # e.g. more matches than the recall allows
                     _LOGGER.warning("prior estimate failed, using 1/(n-1): %s", error)
             timings["prior"] = time.perf_counter() - t
@@ -284,8 +286,9 @@ def predict(prepared: Any, model: TrainedModel, settings: LinkageSettings | None
         for c in model.comparison_objects:
             tf = f" + coalesce(mw_tf_adj_{c.name}, 0)" if any(lv.tf_column for lv in c.levels) else ""
             columns += [f"gamma_{c.name}", f"mw_{c.name}{tf} AS mw_{c.name}"]
-        pairs = con.execute(f"SELECT {', '.join(columns)} FROM {scored.physical_name} "
-                            "ORDER BY match_probability DESC, unique_id_l, unique_id_r").to_arrow_table()
+        order = "ORDER BY match_probability DESC, unique_id_l, unique_id_r"
+        sql = f"SELECT {', '.join(columns)} FROM {scored.physical_name} {order}"  # noqa: S608 - the model's own names
+        pairs = con.sql(sql).to_arrow_table()
     if isinstance(pairs, pa.RecordBatchReader):  # pragma: no cover - older duckdb
         pairs = pairs.read_all()
     ids = table["unique_id"].to_pylist()

@@ -86,24 +86,24 @@ def _ok(*values: object) -> bool:
 
 def null(*columns: str) -> tuple[str, Test]:
     sql = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
-    return sql, lambda l, r: any(l.get(c) is None or r.get(c) is None for c in columns)
+    return sql, lambda x, y: any(x.get(c) is None or y.get(c) is None for c in columns)
 
 
 def exact(column: str) -> tuple[str, Test]:
-    return f"{column}_l = {column}_r", lambda l, r: _ok(l.get(column), r.get(column)) and l[column] == r[column]
+    return f"{column}_l = {column}_r", lambda x, y: _ok(x.get(column), y.get(column)) and x[column] == y[column]
 
 
 def jaro_winkler(column: str, threshold: float) -> tuple[str, Test]:
-    def test(l: Record, r: Record) -> bool:
-        a, b = l.get(column), r.get(column)
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
         return _ok(a, b) and JaroWinkler.similarity(a, b) >= threshold
 
     return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}", test
 
 
 def levenshtein(column: str, distance: int) -> tuple[str, Test]:
-    def test(l: Record, r: Record) -> bool:
-        a, b = l.get(column), r.get(column)
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
         return _ok(a, b) and Levenshtein.distance(a, b) <= distance
 
     return f"levenshtein({column}_l, {column}_r) <= {distance}", test
@@ -112,12 +112,12 @@ def levenshtein(column: str, distance: int) -> tuple[str, Test]:
 def either(*parts: tuple[str, Test]) -> tuple[str, Test]:
     sql = " OR ".join(f"({p[0]})" for p in parts)
     tests = [p[1] for p in parts]
-    return sql, lambda l, r: any(t(l, r) for t in tests)
+    return sql, lambda x, y: any(t(x, y) for t in tests)
 
 
 def swapped(a: str, b: str) -> tuple[str, Test]:
-    def test(l: Record, r: Record) -> bool:
-        return _ok(l.get(a), r.get(b), l.get(b), r.get(a)) and l[a] == r[b] and l[b] == r[a]
+    def test(x: Record, y: Record) -> bool:
+        return _ok(x.get(a), y.get(b), x.get(b), y.get(a)) and x[a] == y[b] and x[b] == y[a]
 
     return f"{a}_l = {b}_r AND {b}_l = {a}_r", test
 
@@ -125,8 +125,8 @@ def swapped(a: str, b: str) -> tuple[str, Test]:
 def in_list(list_column: str, column: str) -> tuple[str, Test]:
     """Either side's value appears in the other side's list (nicknames)."""
 
-    def test(l: Record, r: Record) -> bool:
-        ll, rl, lv, rv = l.get(list_column), r.get(list_column), l.get(column), r.get(column)
+    def test(x: Record, y: Record) -> bool:
+        ll, rl, lv, rv = x.get(list_column), y.get(list_column), x.get(column), y.get(column)
         return bool((ll is not None and rv is not None and rv in ll) or (rl is not None and lv is not None and lv in rl))
 
     sql = f"list_contains({list_column}_l, {column}_r) OR list_contains({list_column}_r, {column}_l)"
@@ -134,8 +134,8 @@ def in_list(list_column: str, column: str) -> tuple[str, Test]:
 
 
 def lists_share(column: str) -> tuple[str, Test]:
-    def test(l: Record, r: Record) -> bool:
-        a, b = l.get(column), r.get(column)
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
         return _ok(a, b) and not set(a).isdisjoint(b)
 
     return f"list_has_any({column}_l, {column}_r)", test
@@ -144,8 +144,8 @@ def lists_share(column: str) -> tuple[str, Test]:
 def jaccard(column: str, threshold: float) -> tuple[str, Test]:
     """Share of distinct tokens in common (both lists are distinct already)."""
 
-    def test(l: Record, r: Record) -> bool:
-        a, b = l.get(column), r.get(column)
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
         if not _ok(a, b):
             return False
         sa, sb = set(a), set(b)
@@ -157,9 +157,9 @@ def jaccard(column: str, threshold: float) -> tuple[str, Test]:
 
 
 def dob_transposed() -> tuple[str, Test]:
-    def test(l: Record, r: Record) -> bool:
-        return (_ok(l.get("dob_year"), r.get("dob_year")) and l["dob_year"] == r["dob_year"]
-                and l["dob_month"] == r["dob_day"] and l["dob_day"] == r["dob_month"])
+    def test(x: Record, y: Record) -> bool:
+        return (_ok(x.get("dob_year"), y.get("dob_year")) and x["dob_year"] == y["dob_year"]
+                and x["dob_month"] == y["dob_day"] and x["dob_day"] == y["dob_month"])
 
     return "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r", test
 
@@ -167,18 +167,18 @@ def dob_transposed() -> tuple[str, Test]:
 def dob_two_of_three() -> tuple[str, Test]:
     parts = ("dob_year", "dob_month", "dob_day")
 
-    def test(l: Record, r: Record) -> bool:
-        if not _ok(l.get("dob_year"), r.get("dob_year")):
+    def test(x: Record, y: Record) -> bool:
+        if not _ok(x.get("dob_year"), y.get("dob_year")):
             return False
-        return sum(l[p] == r[p] for p in parts) >= 2
+        return sum(x[p] == y[p] for p in parts) >= 2
 
     sql = " + ".join(f"CAST({p}_l = {p}_r AS INTEGER)" for p in parts) + " >= 2"
     return sql, test
 
 
 def within(column: str, amount: int) -> tuple[str, Test]:
-    def test(l: Record, r: Record) -> bool:
-        a, b = l.get(column), r.get(column)
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
         return _ok(a, b) and abs(a - b) <= amount
 
     return f"abs({column}_l - {column}_r) <= {amount}", test
@@ -201,7 +201,7 @@ def _comparison(name: str, description: str, columns: tuple[str, ...], null_colu
         levels=(
             Level("missing on either side", sql, test, is_null=True),
             *levels,
-            Level("all other comparisons", "ELSE", lambda l, r: True, m=m_rest, u=u_rest, is_else=True, fix_m=fix_m),
+            Level("all other comparisons", "ELSE", lambda x, y: True, m=m_rest, u=u_rest, is_else=True, fix_m=fix_m),
         ),
     )
 
@@ -250,23 +250,32 @@ def _sex(tf: bool) -> Comparison:
     ])
 
 
-def _postcode(tf: bool) -> Comparison:
-    return _comparison("postcode", "Postcode: exact, same sector, one character different, same district",
-                       ("postcode",), ("postcode",), [
-        _level("exact", exact("postcode"), 0.7, 0.002),
-        _level("same sector", exact("postcode_sector"), 0.05, 0.01),
-        _level("one character different", levenshtein("postcode", 1), 0.03, 0.005),
-        _level("same district", exact("postcode_district"), 0.05, 0.05),
-    ])
+def _both_present(*columns: str) -> tuple[str, Test]:
+    sql = " OR ".join(f"({c}_l IS NOT NULL AND {c}_r IS NOT NULL)" for c in columns)
+    return sql, lambda x, y: any(x.get(c) is not None and y.get(c) is not None for c in columns)
 
 
-def _address(tf: bool) -> Comparison:
-    return _comparison("address", "Address: exact, Jaro-Winkler >= 0.9, at least half the words in common",
-                       ("address",), ("address",), [
-        _level("exact", exact("address"), 0.6, 0.001),
-        _level("Jaro-Winkler >= 0.9", jaro_winkler("address", 0.9), 0.1, 0.005),
-        _level("at least half the words in common", jaccard("address_tokens", 0.5), 0.05, 0.02),
-    ])
+def _location(tf: bool) -> Comparison:
+    """Address and postcode as one comparison: they are nearly redundant, and counting both as
+    independent evidence doubles the weight every sibling in a household gets for free."""
+    comparable = _both_present("address", "postcode")
+    return Comparison(
+        name="location",
+        description="Address and postcode: same address, same postcode, similar address, same sector, postcode "
+                    "one character different, same district",
+        columns=("address", "postcode"),
+        levels=(
+            Level("missing on either side", f"NOT ({comparable[0]})", lambda x, y: not comparable[1](x, y), is_null=True),
+            _level("same address", exact("address"), 0.6, 0.001),
+            _level("same postcode", exact("postcode"), 0.25, 0.003),
+            _level("similar address (Jaro-Winkler >= 0.9 or half the words)",
+                   either(jaro_winkler("address", 0.9), jaccard("address_tokens", 0.5)), 0.05, 0.003),
+            _level("same postcode sector", exact("postcode_sector"), 0.03, 0.01),
+            _level("postcode one character different", levenshtein("postcode", 1), 0.02, 0.005),
+            _level("same postcode district", exact("postcode_district"), 0.02, 0.05),
+            Level("all other comparisons", "ELSE", lambda x, y: True, m=0.03, u=0.928, is_else=True),
+        ),
+    )
 
 
 def _town(tf: bool) -> Comparison:
@@ -285,7 +294,7 @@ def unrelated_forenames() -> tuple[str, Test]:
     related = either(exact("given_name"), swapped("given_name", "family_name"), in_list("given_name_aliases", "given_name"),
                      exact("given_name_mp"), jaro_winkler("given_name", 0.8))
     sql = f"given_name_l IS NOT NULL AND given_name_r IS NOT NULL AND NOT ({related[0]})"
-    return sql, lambda l, r: l.get("given_name") is not None and r.get("given_name") is not None and not related[1](l, r)
+    return sql, lambda x, y: x.get("given_name") is not None and y.get("given_name") is not None and not related[1](x, y)
 
 
 def _twins(tf: bool) -> Comparison:
@@ -302,8 +311,8 @@ def _twins(tf: bool) -> Comparison:
                      jaro_winkler("family_name", 0.92))
     sql = f"dob_l = dob_r AND ({surname[0]}) AND {unrelated[0]}"
 
-    def test(l: Record, r: Record) -> bool:
-        return exact("dob")[1](l, r) and surname[1](l, r) and unrelated[1](l, r)
+    def test(x: Record, y: Record) -> bool:
+        return exact("dob")[1](x, y) and surname[1](x, y) and unrelated[1](x, y)
 
     u = 0.01
     m = u * 2.0 ** -TWIN_PENALTY_BITS
@@ -316,7 +325,7 @@ def _twins(tf: bool) -> Comparison:
             Level("missing on either side", null_sql, null_test, is_null=True),
             Level("possible twins: same date of birth and surname, unrelated forenames", sql, test, m=m, u=u,
                   fix_m=True, fix_u=True),
-            Level("all other comparisons", "ELSE", lambda l, r: True, m=1 - m, u=1 - u, is_else=True, fix_m=True, fix_u=True),
+            Level("all other comparisons", "ELSE", lambda x, y: True, m=1 - m, u=1 - u, is_else=True, fix_m=True, fix_u=True),
         ),
     )
 
@@ -336,8 +345,7 @@ BUILDERS: dict[str, Callable[[bool], Comparison]] = {
     "family_name": _family_name,
     "dob": _dob,
     "sex": _sex,
-    "postcode": _postcode,
-    "address": _address,
+    "location": _location,
     "town": _town,
     "nhs_number": _identifier("nhs_number", "NHS number (valid Modulus 11): same or different", 0.999, True),
     "upn": _identifier("upn", "Unique Pupil Number: same or different", 0.999, True),
@@ -355,6 +363,8 @@ def _extra(name: str) -> Comparison:
 def available_comparisons(columns_with_values: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
     """Comparison names whose column has at least one value, in model order."""
     present = set(columns_with_values)
+    if present & {"address", "postcode"}:
+        present.add("location")
     if {"dob", "family_name", "given_name"} <= present:
         present.add("twins")
     names = [n for n in BUILDERS if n in present and n not in exclude]

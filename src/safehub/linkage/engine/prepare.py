@@ -190,7 +190,7 @@ def prepare(frame: Any, *, extra_columns: Sequence[str] = ()) -> pa.Table:
     out = prepare_columns(columns, n, extra_columns)
     ids = out["unique_id"]
     if any(v is None for v in ids):
-        raise LinkageInputError("unique_id must not be blank (row %d)" % (ids.index(None) + 1))
+        raise LinkageInputError(f"unique_id must not be blank (row {ids.index(None) + 1})")
     if len(set(ids)) != n:
         seen: set[str] = set()
         dupes = [v for v in ids if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
