@@ -259,6 +259,67 @@ def add_demo_events(seed: int) -> int:
     return len(events)
 
 
+RELATIONSHIP_TYPES = {"mother": "mother", "father": "father", "stepfather": "step_parent", "stepmother": "step_parent",
+                      "grandmother": "carer", "grandfather": "carer", "foster carer": "carer"}
+
+
+def add_demo_households(directory: Path) -> int:
+    """Carers from children's social care records as people linked to their children, and siblings linked to each other."""
+    import csv
+
+    from safehub.people.models import Person, RecordLink, Relationship
+    from safehub.synth import read_ground_truth
+
+    if Relationship.objects.exists():
+        return 0
+    truth = read_ground_truth(directory)
+    child_of_truth: dict[str, int] = {}
+    for source_file, local_id, child_id in SourceRecord.objects.filter(link__child__isnull=False).values_list(
+        "source_file", "local_id", "link__child_id"
+    ):
+        true_id = truth.get((source_file, local_id))
+        if true_id:
+            child_of_truth.setdefault(true_id, child_id)
+    with (directory / "children.csv").open(newline="", encoding="utf-8") as handle:
+        children = list(csv.DictReader(handle))
+    with (directory / "families.csv").open(newline="", encoding="utf-8") as handle:
+        families = {row["family_id"]: row for row in csv.DictReader(handle)}
+    members: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for row in children:
+        if row["child_id"] in child_of_truth:
+            members[row["family_id"]].append((child_of_truth[row["child_id"]], row["child_id"], row["twin_of"]))
+    social_care = Agency.objects.get(code="social_care")
+    relationships = []
+    for family_id, kids in sorted(members.items()):
+        family = families[family_id]
+        for n in (1, 2):
+            name = family[f"carer_{n}_name"].strip()
+            if not name:
+                continue
+            given, _, surname = name.partition(" ")
+            record, _ = SourceRecord.objects.get_or_create(
+                agency=social_care, system="LCS", local_id=f"{family_id}-CARER{n}",
+                defaults={"subject_type": "person", "given_name": given, "family_name": surname,
+                          "address": family["address_line"], "postcode": family["postcode"],
+                          "received": {"Name": name, "Relationship": family[f"carer_{n}_relationship"]},
+                          "source_file": "families.csv"},
+            )
+            person = Person.objects.create(given_name=given, family_name=surname)
+            RecordLink.objects.get_or_create(source_record=record, defaults={"person": person,
+                                                                             "decision": RecordLink.Decision.SYNTHETIC})
+            kind = RELATIONSHIP_TYPES.get(family[f"carer_{n}_relationship"].lower(), "carer")
+            relationships += [Relationship(child_id=child, person=person, type=kind, lives_with=True, source_record=record)
+                              for child, _id, _twin in kids]
+        for child, true_id, twin_of in kids:
+            for other, other_id, other_twin_of in kids:
+                if other != child:
+                    twins = twin_of == other_id or other_twin_of == true_id
+                    relationships.append(Relationship(child_id=child, other_child_id=other,
+                                                      type="twin" if twins else "sibling", lives_with=True))
+    Relationship.objects.bulk_create(relationships, batch_size=2000)
+    return len(relationships)
+
+
 def restrict_one_child() -> None:
     if Child.objects.filter(restricted=True).exists():
         return
@@ -284,6 +345,7 @@ def load_demo(*, children: int, seed: int, progress=None) -> str:
     records = store_synthetic_extracts(directory, agencies, progress)
     counts = link_records(progress)
     events = add_demo_events(seed)
+    add_demo_households(directory)
     restrict_one_child()
     accuracy = linkage_accuracy(directory)
     summary = (

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES
 
-from .models import Address, Child, Event, Identifier, Name, Placement, SourceRecord
+from .models import Address, Child, Event, Identifier, Name, Person, Placement, Relationship, SourceRecord
 
 
 def _tokens(text: str) -> list[str]:
@@ -76,6 +76,7 @@ class ChildView:
     records: list[SourceRecord]
     events: list[Event]
     other_agency_count: int
+    household: list[dict]
 
 
 def child_view(user, child: Child) -> ChildView:
@@ -117,7 +118,33 @@ def child_view(user, child: Child) -> ChildView:
         records=records,
         events=list(Event.objects.visible_to(user).filter(child=child).select_related("agency", "recorded_by")[:10]),
         other_agency_count=len(linked_agencies - seen_agencies),
+        household=household(user, child),
     )
+
+
+def household(user, child: Child) -> list[dict]:
+    """The child's family and household as the user may see them: people and children they may not see are left out."""
+    relationships = list(
+        Relationship.objects.filter(child=child).select_related("person", "other_child").order_by("type", "pk")
+    )
+    visible_people = set(
+        Person.objects.visible_to(user).filter(pk__in=[r.person_id for r in relationships if r.person_id])
+        .values_list("pk", flat=True)
+    )
+    visible_children = set(
+        Child.objects.visible_to(user).filter(pk__in=[r.other_child_id for r in relationships if r.other_child_id])
+        .values_list("pk", flat=True)
+    )
+    out = []
+    for rel in relationships:
+        if rel.person_id in visible_people:
+            out.append({"name": rel.person.full_name, "relationship": rel.get_type_display(), "lives_with": rel.lives_with,
+                        "child_id": None})
+        elif rel.other_child_id in visible_children:
+            other = rel.other_child
+            out.append({"name": other.full_name, "relationship": rel.get_type_display(), "lives_with": rel.lives_with,
+                        "child_id": other.pk, "date_of_birth": other.date_of_birth})
+    return out
 
 
 @dataclass(frozen=True)

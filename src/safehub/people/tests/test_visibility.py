@@ -135,3 +135,22 @@ def test_chronology_page_honours_caveats_and_filters(client, world, personas, ag
     client.force_login(personas["panel_chair"])
     body = client.get(url).content.decode()
     assert "Domestic incident attended" in body and "A&amp;E" not in body
+
+
+def test_household_shows_only_people_and_children_the_user_may_see(client, world, personas, agencies):
+    from tests.factories import SourceRecordFactory
+
+    from safehub.people.models import Person, RecordLink, Relationship
+
+    mother = Person.objects.create(given_name="Siobhan", family_name="Brennan")
+    record = SourceRecordFactory(agency=agencies["social_care"], subject_type="person", given_name="Siobhan")
+    RecordLink.objects.create(source_record=record, person=mother, decision=RecordLink.Decision.CONFIRMED)
+    Relationship.objects.create(child=world.police_child, person=mother, type="mother", lives_with=True)
+    Relationship.objects.create(child=world.police_child, other_child=world.restricted_child, type="sibling")
+    client.force_login(personas["panel_chair"])
+    body = client.get(f"/people/children/{world.police_child.pk}/").content.decode()
+    assert "Siobhan Brennan" in body and "Castellano" not in body
+    client.force_login(personas["mash_practitioner"])
+    assert "Ruby Castellano" in client.get(f"/people/children/{world.police_child.pk}/").content.decode()
+    client.force_login(personas["police_contributor"])
+    assert "Siobhan" not in client.get(f"/people/children/{world.police_child.pk}/").content.decode()
