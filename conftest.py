@@ -55,6 +55,7 @@ class World:
     health_only_record: SourceRecord
     restricted_record: SourceRecord
     review_pair: object  # linkage.ReviewPair between the police and health records of police_child
+    share_decision: object  # sharing.ShareDecision by the police contributor about police_child
 
 
 @pytest.fixture
@@ -85,7 +86,14 @@ def world(personas, agencies) -> World:
 
     a, b = sorted((police_record.pk, health_record.pk))
     review_pair = ReviewPair.objects.create(left_id=a, right_id=b, match_probability=0.7)
+    from safehub.sharing.services import record_share_decision
+
+    share_decision = record_share_decision(
+        child=police_child, actor=personas["police_contributor"], decision="share", shared_with="MASH",
+        information="Two domestic incidents this year", basis="safeguarding", lawful_basis="ca2004_s11",
+        reason="Child present at both incidents",
+    )
     return World(
         police_child, health_only, restricted, police_record, health_record, health_only_record, restricted_record,
-        review_pair,
+        review_pair, share_decision,
     )

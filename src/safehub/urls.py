@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("safehub.people.urls")),
     path("linkage/", include("safehub.linkage.urls")),
+    path("sharing/", include("safehub.sharing.urls")),
     path("admin-tools/", include("safehub.core.urls")),
     path("api/v1/", api.urls),
 ]

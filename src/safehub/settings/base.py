@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "safehub.core",
     "safehub.people",
     "safehub.linkage",
+    "safehub.sharing",
     "safehub.imports",
     "safehub.web",
     "safehub.api",
