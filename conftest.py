@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from tests.factories import AgencyFactory, ChildFactory, SourceRecordFactory, UserFactory, link
 
 from safehub.core.models import AgencyType
 from safehub.core.roles import Role
 from safehub.people.models import Child, SourceRecord
+
+# Property tests must be deterministic and must not fail because a shared CI machine was slow for one example.
+hypothesis_settings.register_profile("safehub", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("safehub")
 
 PERSONA_ROLES = {
     "mash_practitioner": ("mash", "social_care", [Role.MASH_PRACTITIONER]),
