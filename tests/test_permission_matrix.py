@@ -56,6 +56,7 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("people:record", "restricted_record"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
     ("linkage:queue", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
     ("linkage:pair", "review_pair"): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("linkage:data_quality", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
     ("sharing:child", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
     ("sharing:child", "health_only_child"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
     ("sharing:child", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),

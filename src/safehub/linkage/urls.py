@@ -6,4 +6,5 @@ app_name = "linkage"
 urlpatterns = [
     path("review/", views.queue, name="queue"),
     path("review/<int:pk>/", views.pair_detail, name="pair"),
+    path("data-quality/", views.data_quality, name="data_quality"),
 ]

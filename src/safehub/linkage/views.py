@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from safehub.core.access import get_visible_or_404, requires
 
 from .models import ReviewPair
+from .quality import identifier_conflicts, nhs_match_rate
 from .selectors import recent_runs, review_queue, side_by_side
 from .services import decide_pair
 
@@ -46,3 +47,10 @@ def pair_detail(request, pk: int):
             return redirect("linkage:pair", nxt.pk) if nxt else redirect("linkage:queue")
     return render(request, "linkage/pair.html", {"pair": pair, "rows": side_by_side(pair), "error": error,
                                                  "posted": request.POST})
+
+
+@login_required
+@requires("linkage.review")
+def data_quality(request):
+    return render(request, "linkage/data_quality.html", {"conflicts": identifier_conflicts(request.user),
+                                                         "match": nhs_match_rate()})
