@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.factories import SourceRecordFactory
 
 from safehub.core.models import AuditEvent
 from safehub.linkage.models import LinkageRun, ReviewPair
 from safehub.linkage.services import EngineResult, decide_pair, run_linkage, split_record
 from safehub.people.models import Child, Event, RecordLink
-from tests.factories import SourceRecordFactory
 
 
 class FakeEngine:
