@@ -10,6 +10,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from safehub.core.models import AuditEvent
+from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
 
 PERSONAS = [
     "mash_practitioner",
@@ -74,6 +75,25 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:get_record", "police_record"): row(200, 200, 404, 200, 200, API_DENIED),
     ("api:get_record", "health_record"): row(200, 404, 200, 200, 200, API_DENIED),
     ("api:get_record", "restricted_record"): row(200, 404, 404, 404, 404, API_DENIED),
+    # intake: the MASH front door; agencies answer only the checks sent to them (intake_hidden_contact is about a child
+    # restricted to someone else; intake_police_check and intake_health_check were sent to those agencies)
+    ("intake:front_door", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("intake:record_contact", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("intake:contact", "intake_contact"): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("intake:contact", "intake_hidden_contact"): row(404, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("intake:check_queue", None): row(403, 200, 200, 403, 403, CASE_ROLES_DENIED),
+    ("intake:answer_check", "intake_police_check"): row(403, 200, 404, 403, 403, CASE_ROLES_DENIED),
+    ("intake:answer_check", "intake_health_check"): row(403, 404, 200, 403, 403, CASE_ROLES_DENIED),
+    ("intake:my_tasks", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("intake:tasks_calendar", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("intake:complete_task", "intake_task"): row(405, 405, 405, 405, 405, CASE_ROLES_DENIED),  # POST only
+    ("intake:overdue", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("api:intake_list_contacts", None): row(200, 403, 403, 403, 403, API_DENIED),
+    ("api:intake_create_contact", None): row(200, 403, 403, 403, 403, API_DENIED),  # GET lists
+    ("api:intake_get_contact", "intake_contact"): row(200, 403, 403, 403, 403, API_DENIED),
+    ("api:intake_get_contact", "intake_hidden_contact"): row(404, 403, 403, 403, 403, API_DENIED),
+    ("api:intake_list_checks", None): row(403, 200, 200, 403, 403, API_DENIED),
+    ("api:intake_respond_to_check", "intake_police_check"): {p: 405 for p in PERSONAS},  # POST only
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 
@@ -97,11 +117,24 @@ def test_every_url_has_a_row():
     assert all_url_names() - covered == set(), "add rows to MATRIX for these URLs"
 
 
-def _object_pk(world, key):
+# Objects an app makes in a fixture of its own (imported above): key -> (fixture name, attribute).
+FIXTURE_OBJECTS = {
+    "intake_contact": ("intake_world", "contact"),
+    "intake_hidden_contact": ("intake_world", "hidden_contact"),
+    "intake_police_check": ("intake_world", "police_check"),
+    "intake_health_check": ("intake_world", "health_check"),
+    "intake_task": ("intake_world", "task"),
+}
+
+
+def _object_pk(world, key, request=None):
     if key is None:
         return None
     if key == "missing_child":
         return 999_999
+    if key in FIXTURE_OBJECTS:
+        fixture, attribute = FIXTURE_OBJECTS[key]
+        return getattr(request.getfixturevalue(fixture), attribute).pk
     return getattr(world, key).pk
 
 
@@ -111,10 +144,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "key", "persona", "expected"), CASES, ids=[f"{n}[{k}]-{p}" for n, k, p, _ in CASES])
-def test_route_statuses(client, world, personas, name, key, persona, expected):
+def test_route_statuses(request, client, world, personas, name, key, persona, expected):
     if persona != "anonymous":
         client.force_login(personas[persona])
-    pk = _object_pk(world, key)
+    pk = _object_pk(world, key, request)
     url = reverse(name, args=[pk] if pk is not None else [])
     before = AuditEvent.objects.count()
     response = client.get(url, {"name": "Brennan"} if name.endswith("find_children") else {})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("safehub.people.urls")),
+    path("intake/", include("safehub.intake.urls")),
     path("linkage/", include("safehub.linkage.urls")),
     path("sharing/", include("safehub.sharing.urls")),
     path("admin-tools/", include("safehub.core.urls")),

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 
 from safehub.core.access import get_visible_or_404
 from safehub.core.audit import record_audit
+from safehub.intake.api import router as intake_router
 from safehub.people.models import Child, SourceRecord
 from safehub.people.selectors import child_view, search_children
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), UserSession()],
     urls_namespace="api",
 )
+api.add_router("/intake", intake_router)
 
 
 @api.exception_handler(AuthenticationError)

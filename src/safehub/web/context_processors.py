@@ -11,6 +11,12 @@ def navigation(request):
         items.append(("Dashboard", reverse("dashboard")))
         if user.has_perm("people.search_children"):
             items.append(("Find a child", reverse("people:search")))
+        if user.has_perm("intake.view_front_door"):
+            items.append(("Front door", reverse("intake:front_door")))
+        if user.has_perm("intake.answer_checks"):
+            items.append(("MASH checks", reverse("intake:check_queue")))
+        if user.has_perm("intake.view_tasks"):
+            items.append(("Tasks", reverse("intake:my_tasks")))
         if user.has_perm("linkage.review"):
             items.append(("Records to review", reverse("linkage:queue")))
         if user.has_perm("core.view_audit"):

@@ -1,0 +1,639 @@
+"""Changes at the front door. Each function runs in a transaction, writes an audit event and, where something happened to
+a child, one row in the child's event table (`safehub.people.services.record_event`).
+
+Functions check the domain rules themselves (the API calls them as well as the pages) and raise `IntakeError` naming the
+field at fault, so a page can show it next to the field and the API can return it in a 422.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from safehub.core.audit import record_audit
+from safehub.core.caveats import Caveat
+from safehub.core.models import Agency, User
+from safehub.people.models import Child, Event
+from safehub.people.services import record_event
+
+from . import concerns as concern_codes
+from .deadlines import due_at, due_on
+from .models import (
+    AgencyCheckRequest,
+    AgencyCheckResponse,
+    Assessment,
+    Contact,
+    Discipline,
+    Enquiry,
+    MashDecision,
+    Plan,
+    PlanItem,
+    StrategyAttendance,
+    StrategyDiscussion,
+    Task,
+    Urgency,
+)
+
+
+class IntakeError(ValueError):
+    """A change the domain rules refuse; `errors` maps each field at fault to a message a practitioner can act on."""
+
+    def __init__(self, errors: Mapping[str, str] | str, message: str = ""):
+        self.errors = dict(errors) if isinstance(errors, Mapping) else {errors: message}
+        super().__init__("; ".join(f"{field}: {text}" for field, text in self.errors.items()))
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def _require_agency(actor: User) -> Agency:
+    if actor.agency_id is None:
+        raise PermissionDenied("Only a user who belongs to an agency can do this.")
+    return actor.agency
+
+
+def _task(*, title: str, due: dt.datetime, detail, all_day: bool = False, **fields) -> Task:
+    return Task.objects.create(
+        title=title[:200],
+        due_at=due,
+        all_day=all_day,
+        detail_type=detail._meta.label_lower,
+        detail_id=str(detail.pk),
+        **fields,
+    )
+
+
+def _close_tasks(detail, now: dt.datetime) -> int:
+    return Task.objects.filter(
+        detail_type=detail._meta.label_lower, detail_id=str(detail.pk), done_at__isnull=True
+    ).update(done_at=now)
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    """A task due on a date is due by the end of that local day."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Contacts and decisions
+
+
+@transaction.atomic
+def record_contact(
+    *,
+    actor: User,
+    received_at: dt.datetime,
+    reporter_name: str,
+    summary: str,
+    consent: str,
+    child: Child | None = None,
+    subject_description: str = "",
+    reporter_agency: Agency | None = None,
+    reporter_relationship: str = "",
+    concerns: Iterable[str] = (),
+    without_consent_reason: str = "",
+    urgency: str = Urgency.NORMAL,
+    caveat: str = Caveat.PARTNERSHIP,
+    now: dt.datetime | None = None,
+) -> Contact:
+    """Record a contact, start its MASH decision clock and give the recorder a task to decide by then.
+
+    Writes a `contact` event on the child (when the contact is about a known child) and audits `contact.recorded`.
+    """
+    now = _now(now)
+    recording_agency = _require_agency(actor)
+    concerns = list(dict.fromkeys(c.strip().upper() for c in concerns if c.strip()))
+    errors = {}
+    if child is None and not subject_description.strip():
+        errors["subject_description"] = "Say who the contact is about, or choose a child"
+    if not reporter_name.strip():
+        errors["reporter_name"] = "Enter the name of the person who made the contact"
+    if reporter_agency is None and not reporter_relationship.strip():
+        errors["reporter_relationship"] = "Enter the reporter's agency, or their relationship to the child"
+    if received_at > now:
+        errors["received_at"] = "The date and time received must be in the past"
+    if bad := concern_codes.unknown(concerns):
+        errors["concerns"] = f"Unknown concern code {', '.join(bad)}: use the CIN census factor codes"
+    if consent not in Contact.Consent.values:
+        errors["consent"] = "Select whether the family consented to the information being shared"
+    elif consent != Contact.Consent.GIVEN and not without_consent_reason.strip():
+        errors["without_consent_reason"] = "Give the reason for sharing without consent"
+    if urgency not in Urgency.values:
+        errors["urgency"] = "Select normal or urgent"
+    if caveat not in Caveat.values:
+        errors["caveat"] = "Select who may read this contact"
+    if not summary.strip():
+        errors["summary"] = "Enter a summary of what was reported"
+    if errors:
+        raise IntakeError(errors)
+
+    rule = "mash_decision_urgent" if urgency == Urgency.URGENT else "mash_decision"
+    contact = Contact.objects.create(
+        child=child,
+        subject_description=subject_description.strip(),
+        reporter_name=reporter_name.strip(),
+        reporter_agency=reporter_agency,
+        reporter_relationship=reporter_relationship.strip(),
+        received_at=received_at,
+        concerns=concerns,
+        consent=consent,
+        without_consent_reason=without_consent_reason.strip() if consent != Contact.Consent.GIVEN else "",
+        urgency=urgency,
+        summary=summary.strip(),
+        caveat=caveat,
+        decision_due=due_at(rule, received_at),
+        recording_agency=recording_agency,
+        recorded_by=actor,
+    )
+    if child is not None:
+        record_event(
+            child=child,
+            agency=recording_agency,
+            type="contact",
+            occurred_at=received_at,
+            precision=Event.Precision.EXACT,
+            title=f"Contact from {contact.reporter_label}"
+            + (f": {', '.join(contact.concern_labels())}" if concerns else ""),
+            summary=contact.summary,
+            significance=Event.Significance.SIGNIFICANT if urgency == Urgency.URGENT else Event.Significance.NOTABLE,
+            caveat=caveat,
+            detail=contact,
+            actor=actor,
+        )
+    _task(
+        title=f"MASH decision on contact {contact.reference}",
+        due=contact.decision_due,
+        detail=contact,
+        child=child,
+        assigned_to=actor,
+        agency=recording_agency,
+        source=f"Contact {contact.reference}",
+    )
+    record_audit(
+        actor,
+        "contact.recorded",
+        contact,
+        detail={"child": child.pk if child else None, "urgency": urgency, "concerns": concerns, "due": contact.decision_due},
+    )
+    return contact
+
+
+@transaction.atomic
+def decide(
+    contact: Contact,
+    *,
+    outcome: str,
+    reason: str,
+    actor: User,
+    transfer_to: str = "",
+    now: dt.datetime | None = None,
+) -> MashDecision:
+    """Record the MASH decision on a contact. A section 17 or section 47 decision on a known child is a referral, so it
+    starts the child's assessment (45 working days) too.
+
+    Writes a `mash_decision` event on the child, closes the decision task and audits `mash_decision.recorded`.
+    """
+    now = _now(now)
+    agency = _require_agency(actor)
+    if MashDecision.objects.filter(contact=contact).exists():
+        raise IntakeError("outcome", "This contact already has a MASH decision")
+    errors = {}
+    if outcome not in MashDecision.Outcome.values:
+        errors["outcome"] = "Select the decision"
+    if not reason.strip():
+        errors["reason"] = "Give the reason for the decision"
+    if outcome == MashDecision.Outcome.TRANSFER and not transfer_to.strip():
+        errors["transfer_to"] = "Enter the local authority the case is transferred to"
+    if errors:
+        raise IntakeError(errors)
+    decision = MashDecision.objects.create(
+        contact=contact,
+        outcome=outcome,
+        reason=reason.strip(),
+        transfer_to=transfer_to.strip() if outcome == MashDecision.Outcome.TRANSFER else "",
+        decided_by=actor,
+        decided_at=now,
+    )
+    significance = {
+        MashDecision.Outcome.SECTION_47: Event.Significance.SIGNIFICANT,
+        MashDecision.Outcome.SECTION_17: Event.Significance.NOTABLE,
+        MashDecision.Outcome.MACE: Event.Significance.NOTABLE,
+    }.get(outcome, Event.Significance.ROUTINE)
+    if contact.child_id:
+        record_event(
+            child=contact.child,
+            agency=agency,
+            type="mash_decision",
+            occurred_at=now,
+            precision=Event.Precision.EXACT,
+            title=f"MASH decision: {decision.get_outcome_display()}",
+            summary=decision.reason,
+            significance=significance,
+            caveat=contact.caveat,
+            detail=decision,
+            actor=actor,
+        )
+        if outcome in (MashDecision.Outcome.SECTION_17, MashDecision.Outcome.SECTION_47):
+            start_assessment(contact.child, actor=actor, started_on=timezone.localdate(now), contact=contact)
+    _close_tasks(contact, now)
+    record_audit(
+        actor,
+        "mash_decision.recorded",
+        decision,
+        detail={"contact": contact.pk, "outcome": outcome, "on_time": decision.on_time},
+    )
+    return decision
+
+
+@transaction.atomic
+def start_assessment(
+    child: Child, *, actor: User, started_on: dt.date, contact: Contact | None = None
+) -> Assessment:
+    """Start a child and family assessment, due by the `assessment` timescale, with a task for the person starting it.
+
+    Writes an `assessment_started` event and audits `assessment.started`.
+    """
+    agency = _require_agency(actor)
+    assessment = Assessment.objects.create(
+        child=child,
+        contact=contact,
+        started_on=started_on,
+        due_on=due_on("assessment", started_on),
+        started_by=actor,
+    )
+    record_event(
+        child=child,
+        agency=agency,
+        type="assessment_started",
+        occurred_at=timezone.make_aware(dt.datetime.combine(started_on, dt.time(9, 0))),
+        title=f"Assessment started, due by {assessment.due_on.day} {assessment.due_on:%B %Y}",
+        significance=Event.Significance.NOTABLE,
+        caveat=contact.caveat if contact else Caveat.PARTNERSHIP,
+        detail=assessment,
+        actor=actor,
+    )
+    _task(
+        title=f"Complete assessment A{assessment.pk}",
+        due=_end_of_day(assessment.due_on),
+        all_day=True,
+        detail=assessment,
+        child=child,
+        assigned_to=actor,
+        agency=agency,
+        source=f"Contact {contact.reference}" if contact else "",
+    )
+    record_audit(actor, "assessment.started", assessment, detail={"child": child.pk, "due": assessment.due_on})
+    return assessment
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Agency checks
+
+
+@transaction.atomic
+def send_agency_checks(
+    contact: Contact,
+    *,
+    agencies: Iterable[Agency],
+    question: str,
+    actor: User,
+    urgent: bool | None = None,
+    now: dt.datetime | None = None,
+) -> list[AgencyCheckRequest]:
+    """Ask each agency what it knows about the contact's child, by the agency_check timescale (or the urgent one).
+
+    The request copies the child's name and date of birth as the MASH holds them, so the agency can search its own
+    system without seeing the MASH's record. Gives each agency a task and audits `agency_check.sent` per request.
+    """
+    now = _now(now)
+    agencies = list(agencies)
+    urgent = contact.urgency == Urgency.URGENT if urgent is None else urgent
+    errors = {}
+    if not agencies:
+        errors["agencies"] = "Select at least one agency to ask"
+    already = set(
+        AgencyCheckRequest.objects.filter(contact=contact, agency__in=agencies).values_list("agency__name", flat=True)
+    )
+    if already:
+        errors["agencies"] = f"Already asked: {', '.join(sorted(already))}"
+    if not question.strip():
+        errors["question"] = "Enter the question for the agencies"
+    if errors:
+        raise IntakeError(errors)
+    deadline = due_at("agency_check_urgent" if urgent else "agency_check", now)
+    child = contact.child
+    requests = []
+    for agency in agencies:
+        request = AgencyCheckRequest.objects.create(
+            contact=contact,
+            agency=agency,
+            question=question.strip(),
+            subject_name=child.full_name if child else contact.subject_description[:200],
+            subject_dob=child.date_of_birth if child else None,
+            urgent=urgent,
+            sent_at=now,
+            sent_by=actor,
+            deadline=deadline,
+        )
+        # No child on the task: the agency may not know the child, and the request itself carries what they may see.
+        _task(
+            title=f"Answer MASH check {request.reference}",
+            due=deadline,
+            detail=request,
+            agency=agency,
+            source=f"MASH check {request.reference}",
+        )
+        record_audit(
+            actor,
+            "agency_check.sent",
+            request,
+            detail={"contact": contact.pk, "agency": agency.code, "urgent": urgent, "deadline": deadline},
+        )
+        requests.append(request)
+    return requests
+
+
+@transaction.atomic
+def respond_to_check(
+    request: AgencyCheckRequest,
+    *,
+    actor: User,
+    known: bool,
+    text: str,
+    caveat: str = Caveat.PARTNERSHIP,
+    now: dt.datetime | None = None,
+) -> AgencyCheckResponse:
+    """Answer a check for the actor's agency. The answer goes on the child's chronology as an event owned by the
+    responding agency and carrying the answer's caveat, so who can read it there is what the agency chose.
+
+    Closes the agency's task and audits `agency_check.answered`.
+    """
+    now = _now(now)
+    if actor.agency_id is None or actor.agency_id != request.agency_id:
+        raise PermissionDenied("Only the agency asked can answer this check.")
+    if AgencyCheckResponse.objects.filter(request=request).exists():
+        raise IntakeError("text", "This check has already been answered")
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Enter what your agency knows, or that it holds nothing"
+    if caveat not in Caveat.values:
+        errors["caveat"] = "Select who may read the answer"
+    if errors:
+        raise IntakeError(errors)
+    response = AgencyCheckResponse.objects.create(
+        request=request,
+        agency=request.agency,
+        known=known,
+        text=text.strip(),
+        caveat=caveat,
+        answered_by=actor,
+        answered_at=now,
+    )
+    contact = request.contact
+    if contact.child_id:
+        record_event(
+            child=contact.child,
+            agency=request.agency,
+            type="agency_check_response",
+            occurred_at=now,
+            precision=Event.Precision.EXACT,
+            title=f"{request.agency.name} answered a MASH check: {'known' if known else 'not known'} to them",
+            summary=response.text,
+            significance=Event.Significance.NOTABLE if known else Event.Significance.ROUTINE,
+            caveat=caveat,
+            detail=response,
+            actor=actor,
+        )
+    _close_tasks(request, now)
+    record_audit(
+        actor,
+        "agency_check.answered",
+        response,
+        detail={"request": request.pk, "known": known, "caveat": caveat, "on_time": response.on_time},
+    )
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Strategy discussions and s47 enquiries
+
+
+@dataclass(frozen=True)
+class Attendee:
+    present: bool
+    name: str = ""
+
+
+@transaction.atomic
+def record_strategy_discussion(
+    *,
+    actor: User,
+    held_at: dt.datetime,
+    attendance: Mapping[str, Attendee],
+    decision: str,
+    contact: Contact | None = None,
+    child: Child | None = None,
+    notes: str = "",
+    lead_practitioner: User | None = None,
+    now: dt.datetime | None = None,
+) -> StrategyDiscussion:
+    """Record a strategy discussion: attendance for each discipline, the decision, and the date by which an initial
+    child protection conference must be held (the `icpc` timescale from the day of the discussion). A decision to start
+    a section 47 enquiry opens the `Enquiry` with its lead child protection practitioner, who gets the conference task.
+
+    Writes a `strategy_discussion` event on the child and audits `strategy_discussion.recorded`.
+    """
+    now = _now(now)
+    agency = _require_agency(actor)
+    child = child or (contact.child if contact else None)
+    errors = {}
+    if contact is None and child is None:
+        errors["child"] = "Choose the child the discussion was about"
+    if contact is not None:
+        contact_decision = MashDecision.objects.filter(contact=contact).first()
+        if contact_decision is None or contact_decision.outcome != MashDecision.Outcome.SECTION_47:
+            errors["decision"] = "Record the MASH decision 'Section 47 strategy discussion' first"
+    if held_at > now:
+        errors["held_at"] = "The date and time of the discussion must be in the past"
+    for discipline in Discipline:
+        attendee = attendance.get(discipline.value)
+        if attendee is None:
+            errors[f"attendance_{discipline.value}"] = f"Say whether {discipline.label.lower()} took part"
+        elif attendee.present and not attendee.name.strip():
+            errors[f"attendance_{discipline.value}"] = f"Enter the name of the {discipline.label.lower()} attendee"
+    if decision not in StrategyDiscussion.Decision.values:
+        errors["decision"] = "Select what the discussion decided"
+    elif decision == StrategyDiscussion.Decision.SECTION_47 and lead_practitioner is None:
+        errors["lead_practitioner"] = "Choose the lead child protection practitioner"
+    if errors:
+        raise IntakeError(errors)
+    held_on = timezone.localdate(held_at)
+    discussion = StrategyDiscussion.objects.create(
+        contact=contact,
+        child=child,
+        held_at=held_at,
+        decision=decision,
+        notes=notes.strip(),
+        icpc_due=due_on("icpc", held_on),
+        recorded_by=actor,
+    )
+    StrategyAttendance.objects.bulk_create(
+        StrategyAttendance(
+            discussion=discussion,
+            discipline=discipline.value,
+            present=attendance[discipline.value].present,
+            name=attendance[discipline.value].name.strip() if attendance[discipline.value].present else "",
+        )
+        for discipline in Discipline
+    )
+    enquiry = None
+    if decision == StrategyDiscussion.Decision.SECTION_47:
+        enquiry = Enquiry.objects.create(
+            strategy_discussion=discussion,
+            child=child,
+            lead_practitioner=lead_practitioner,
+            started_on=held_on,
+            icpc_due=discussion.icpc_due,
+        )
+        _task(
+            title=f"Initial child protection conference for enquiry E{enquiry.pk}",
+            due=_end_of_day(enquiry.icpc_due),
+            all_day=True,
+            detail=enquiry,
+            child=child,
+            assigned_to=lead_practitioner,
+            agency=lead_practitioner.agency,
+            source=f"Strategy discussion {held_on:%Y-%m-%d}",
+        )
+    if child is not None:
+        absent = [a.label.lower() for a in Discipline if not attendance[a.value].present]
+        record_event(
+            child=child,
+            agency=agency,
+            type="strategy_discussion",
+            occurred_at=held_at,
+            precision=Event.Precision.EXACT,
+            title=f"Strategy discussion: {discussion.get_decision_display()}",
+            summary=discussion.notes + (f"\nNot present: {', '.join(absent)}." if absent else ""),
+            significance=Event.Significance.SIGNIFICANT,
+            caveat=contact.caveat if contact else Caveat.PARTNERSHIP,
+            detail=discussion,
+            actor=actor,
+        )
+    record_audit(
+        actor,
+        "strategy_discussion.recorded",
+        discussion,
+        detail={
+            "contact": contact.pk if contact else None,
+            "decision": decision,
+            "icpc_due": discussion.icpc_due,
+            "enquiry": enquiry.pk if enquiry else None,
+            "lead_practitioner": lead_practitioner.pk if enquiry else None,
+        },
+    )
+    return discussion
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Plans and tasks
+
+
+@transaction.atomic
+def start_plan(
+    child: Child, *, type: str, actor: User | None, start_on: dt.date, lead_practitioner: User | None = None
+) -> Plan:
+    """Start a plan for a child. Writes a `plan_started` event (owned by the actor's agency, or the lead practitioner's)
+    and audits `plan.started`.
+    """
+    if type not in Plan.Type.values:
+        raise IntakeError("type", f"Unknown plan type {type!r}")
+    plan = Plan.objects.create(
+        child=child, type=type, lead_practitioner=lead_practitioner, start_on=start_on, created_by=actor
+    )
+    agency = getattr(actor, "agency", None) or getattr(lead_practitioner, "agency", None)
+    if agency is not None:
+        record_event(
+            child=child,
+            agency=agency,
+            type="plan_started",
+            occurred_at=timezone.make_aware(dt.datetime.combine(start_on, dt.time(9, 0))),
+            title=f"{plan.get_type_display()} started",
+            significance=Event.Significance.NOTABLE,
+            detail=plan,
+            actor=actor,
+        )
+    record_audit(actor, "plan.started", plan, detail={"child": child.pk, "type": type})
+    return plan
+
+
+def open_plan(child: Child, day: dt.date) -> Plan | None:
+    """The child's newest plan open on `day`, if any."""
+    return (
+        Plan.objects.filter(child=child, start_on__lte=day)
+        .exclude(end_on__lt=day)
+        .order_by("-start_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def add_plan_item(
+    plan_or_child: Plan | Child,
+    *,
+    text: str,
+    owner_name: str = "",
+    owner_agency: Agency | None = None,
+    due_on: dt.date | None = None,
+    source: str = "",
+    actor: User | None = None,
+    today: dt.date | None = None,
+) -> PlanItem:
+    """Add an action to a child's plan (how panels and meetings put their actions on a child).
+
+    Given a child rather than a plan, the item goes on the child's newest open plan; if the child has none, a
+    "multi-agency plan" is started for it, with no lead practitioner until one is named. That type exists so panel actions
+    always have a home without pretending a statutory plan (child in need, child protection) or consent-based early help
+    has started. Audits `plan_item.added` (and `plan.started` when a plan is made).
+    """
+    today = today or timezone.localdate()
+    if not text.strip():
+        raise IntakeError("text", "Enter the action")
+    if isinstance(plan_or_child, Plan):
+        plan = plan_or_child
+    else:
+        plan = open_plan(plan_or_child, today) or start_plan(
+            plan_or_child, type=Plan.Type.MULTI_AGENCY, actor=actor, start_on=today
+        )
+    item = PlanItem.objects.create(
+        plan=plan,
+        text=text.strip(),
+        owner_name=owner_name.strip(),
+        owner_agency=owner_agency,
+        due_on=due_on,
+        source=source.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_audit(
+        actor,
+        "plan_item.added",
+        item,
+        detail={"plan": plan.pk, "child": plan.child_id, "source": item.source, "due": due_on},
+    )
+    return item
+
+
+@transaction.atomic
+def complete_task(task: Task, *, actor: User, now: dt.datetime | None = None) -> Task:
+    """Mark a task done. Audits `task.completed`."""
+    if task.done_at is None:
+        task.done_at = _now(now)
+        task.save(update_fields=["done_at"])
+        record_audit(actor, "task.completed", task)
+    return task
