@@ -156,6 +156,30 @@ def jaccard(column: str, threshold: float) -> tuple[str, Test]:
     return sql, test
 
 
+def partly_swapped(a: str, b: str, threshold: float = 0.9) -> tuple[str, Test]:
+    """One name found in the other field, or both swapped with small typos (FEBRL's "ryna chloe")."""
+    return either(exact_cross(a, b), exact_cross(b, a),
+                  both(jaro_winkler_cross(a, b, threshold), jaro_winkler_cross(b, a, threshold)))
+
+
+def exact_cross(a: str, b: str) -> tuple[str, Test]:
+    return f"{a}_l = {b}_r", lambda x, y: _ok(x.get(a), y.get(b)) and x[a] == y[b]
+
+
+def jaro_winkler_cross(a: str, b: str, threshold: float) -> tuple[str, Test]:
+    def test(x: Record, y: Record) -> bool:
+        p, q = x.get(a), y.get(b)
+        return _ok(p, q) and JaroWinkler.similarity(p, q) >= threshold
+
+    return f"jaro_winkler_similarity({a}_l, {b}_r) >= {threshold}", test
+
+
+def both(*parts: tuple[str, Test]) -> tuple[str, Test]:
+    sql = " AND ".join(f"({p[0]})" for p in parts)
+    tests = [p[1] for p in parts]
+    return sql, lambda x, y: all(t(x, y) for t in tests)
+
+
 def dob_transposed() -> tuple[str, Test]:
     def test(x: Record, y: Record) -> bool:
         return (_ok(x.get("dob_year"), y.get("dob_year")) and x["dob_year"] == y["dob_year"]
@@ -192,7 +216,7 @@ def _comparison(name: str, description: str, columns: tuple[str, ...], null_colu
                 levels: list[Level]) -> Comparison:
     m_rest = max(1e-4, 1 - sum(lv.m for lv in levels))
     u_rest = max(1e-4, 1 - sum(lv.u for lv in levels))
-    fix_m = any(lv.fix_m for lv in levels)
+    fix_m = all(lv.fix_m for lv in levels)
     sql, test = null(*null_columns)
     return Comparison(
         name=name,
@@ -214,6 +238,8 @@ def _given_name(tf: bool) -> Comparison:
                        ("given_name",), ("given_name",), [
         _level("exact", exact("given_name"), 0.86, 0.006, tf_column="given_name" if tf else None),
         _level("swapped with surname", swapped("given_name", "family_name"), 0.005, 1e-5),
+        _level("partly swapped (one name in the other field, or swapped with typos)",
+               partly_swapped("given_name", "family_name"), 0.002, 1e-4),
         _level("nickname (nicknames: bill = william)", in_list("given_name_aliases", "given_name"), 0.03, 0.0015),
         _level("Jaro-Winkler >= 0.92", jaro_winkler("given_name", 0.92), 0.05, 0.002),
         _level("sounds alike (metaphone) or Jaro-Winkler >= 0.8",
@@ -225,7 +251,12 @@ def _family_name(tf: bool) -> Comparison:
     return _comparison("family_name", "Surname: exact (term-frequency adjusted), swapped, hyphenated part, fuzzy",
                        ("family_name",), ("family_name",), [
         _level("exact", exact("family_name"), 0.85, 0.004, tf_column="family_name" if tf else None),
-        _level("swapped with forename", swapped("given_name", "family_name"), 0.005, 1e-5),
+        # A swap is already counted once by the forename comparison: here it only avoids the
+        # "all other comparisons" penalty (weight fixed at 0), so it is not counted twice.
+        _level("swapped with forename (counted under given_name)", swapped("given_name", "family_name"), 0.001, 0.001,
+               fix_m=True, fix_u=True),
+        _level("partly swapped (counted under given_name)", partly_swapped("given_name", "family_name"), 0.001, 0.001,
+               fix_m=True, fix_u=True),
         _level("shares a part of a double-barrelled name", lists_share("family_name_parts"), 0.02, 0.0005),
         _level("Jaro-Winkler >= 0.92", jaro_winkler("family_name", 0.92), 0.05, 0.002),
         _level("sounds alike (metaphone) or Jaro-Winkler >= 0.8",
@@ -261,13 +292,15 @@ def _location(tf: bool) -> Comparison:
     comparable = _both_present("address", "postcode")
     return Comparison(
         name="location",
-        description="Address and postcode: same address, same postcode, similar address, same sector, postcode "
-                    "one character different, same district",
+        description="Address and postcode: same address, similar address and same postcode, same postcode, similar "
+                    "address, same sector, postcode one character different, same district",
         columns=("address", "postcode"),
         levels=(
             Level("missing on either side", f"NOT ({comparable[0]})", lambda x, y: not comparable[1](x, y), is_null=True),
             _level("same address", exact("address"), 0.6, 0.001),
-            _level("same postcode", exact("postcode"), 0.25, 0.003),
+            _level("similar address, same postcode",
+                   both(exact("postcode"), either(jaro_winkler("address", 0.9), jaccard("address_tokens", 0.5))), 0.05, 0.0005),
+            _level("same postcode", exact("postcode"), 0.2, 0.003),
             _level("similar address (Jaro-Winkler >= 0.9 or half the words)",
                    either(jaro_winkler("address", 0.9), jaccard("address_tokens", 0.5)), 0.05, 0.003),
             _level("same postcode sector", exact("postcode_sector"), 0.03, 0.01),

@@ -13,6 +13,7 @@ from functools import lru_cache
 import jellyfish
 
 __all__ = [
+    "address_number",
     "address_tokens",
     "ascii_fold",
     "canonical_forename",
@@ -206,6 +207,13 @@ def address_tokens(address: str | None) -> list[str]:
     if not address:
         return []
     return sorted(set(address.split()))
+
+
+def address_number(address: str | None) -> str | None:
+    """First word of a normalised address that contains a digit (the house or flat number), for blocking."""
+    if not address:
+        return None
+    return next((w for w in address.split() if any(ch.isdigit() for ch in w)), None)
 
 
 # --- sex, identifiers ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pyarrow as pa
 from .dates import parse_date
 from .errors import LinkageInputError
 from .normalise import (
+    address_number,
     address_tokens,
     canonical_forename,
     family_name_parts,
@@ -61,6 +62,7 @@ PREPARED_COLUMNS: dict[str, pa.DataType] = {
     "postcode_district": _STR,
     "address": _STR,
     "address_tokens": _LIST,
+    "address_number": _STR,
     "town": _STR,
     "nhs_number": _STR,
     "upn": _STR,
@@ -162,6 +164,7 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     address = _mapped(col("address"), normalise_address)
     out["address"] = address
     out["address_tokens"] = [address_tokens(a) if a else None for a in address]
+    out["address_number"] = _mapped(address, address_number)
     out["town"] = _mapped(col("town"), normalise_text)
     out["nhs_number"] = _mapped(col("nhs_number"), normalise_nhs_number)
     out["upn"] = _mapped(col("upn"), normalise_upn)

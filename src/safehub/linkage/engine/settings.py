@@ -19,15 +19,19 @@ DEFAULT_BLOCKING_RULES: tuple[BlockingRule, ...] = (
     ("nhs_number",),
     ("upn",),
     ("police_id",),
-    ("dob", "family_name_mp"),
-    ("dob", "given_name_mp"),
-    ("dob", "postcode"),
+    ("dob",),
     ("given_name_canon", "family_name"),
     ("given_name_mp", "family_name_mp"),
     ("name_sorted",),
     ("postcode", "given_name_mp"),
     ("postcode", "family_name_mp"),
-    ("dob", "town"),
+    ("address",),
+    ("postcode", "address_number"),
+    ("family_name", "address_number"),
+    ("given_name", "address_number"),
+    ("postcode", "town"),
+    ("town", "given_name"),
+    ("town", "family_name"),
 )
 #: Expectation-maximisation passes: each estimates m for the comparisons it does not block on.
 DEFAULT_EM_BLOCKING_RULES: tuple[BlockingRule, ...] = (
@@ -75,12 +79,14 @@ class LinkageSettings:
     blocking_rules: tuple[BlockingRule, ...] = DEFAULT_BLOCKING_RULES
     em_blocking_rules: tuple[BlockingRule, ...] = DEFAULT_EM_BLOCKING_RULES
     prior_rules: tuple[BlockingRule, ...] = DEFAULT_PRIOR_RULES
-    #: Share of true matches the ``prior_rules`` are expected to find (for the prior estimate).
+    #: Share of true matches the ``prior_rules`` are expected to find (for the first prior estimate).
     prior_recall: float = 0.7
+    #: Then refine the prior to the model's own expected number of matches among the blocked pairs.
+    refine_prior: bool = True
     #: Refuse to score more candidate pairs than this (an upper bound is computed before scoring).
     max_pairs: int = 50_000_000
     #: Random pairs sampled to estimate u (chance agreement).
-    u_max_pairs: int = 5_000_000
+    u_max_pairs: int = 2_000_000
     #: Cap on the pairs each EM pass uses (``None``: all the pairs its rule generates).
     em_max_pairs: int | None = 2_000_000
     em_max_iterations: int = 25
@@ -91,6 +97,9 @@ class LinkageSettings:
     #: Below this many records the model is not trained; built-in parameters are used instead.
     min_records_for_training: int = 400
     term_frequency: bool = True
+    #: Penalise "same date of birth and surname, unrelated forenames" (twins; see ``comparisons._twins``).
+    #: Turn off only for data known to hold no twins, e.g. adult benchmark sets that replace forenames.
+    twin_guard: bool = True
     memory_limit: str = "4GB"
     threads: int | None = None
     seed: int = 42
