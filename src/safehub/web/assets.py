@@ -24,6 +24,7 @@ COPIES = [
     ("@ministryofjustice/frontend/moj/moj-frontend.min.js", "moj/moj-frontend.min.js"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("axe-core/axe.min.js", "axe/axe.min.js"),
+    ("cytoscape/dist/cytoscape.min.js", "cytoscape/cytoscape.min.js"),
 ]
 
 
