@@ -51,7 +51,7 @@ def build_assets(*, force_install: bool = False) -> Path:
     """Make sure node_modules exists and copy the needed files; returns the static build directory."""
     root = project_root()
     modules = root / "node_modules"
-    if force_install or not (modules / "govuk-frontend").exists():
+    if force_install or not all((modules / source).exists() for source, _ in COPIES):
         npm_install(root)
     out = Path(settings.STATIC_BUILD_DIR)
     out.mkdir(parents=True, exist_ok=True)
