@@ -162,6 +162,80 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+@app.command()
+def dedupe(
+    files: Annotated[list[Path], typer.Argument(help="One CSV to deduplicate, or two to link and deduplicate together.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write source,record_id,cluster_id,match_probability.")],
+    id_column: Annotated[
+        str | None, typer.Option("--id", help="Column holding each record's id (default: the row number).")
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="NAME=COLUMN, repeatable. NAME is first_name, surname, dob, postcode, address, town, sex, nhs_number, "
+            "upn, police_id or full_name; address and town may be given several times (joined).",
+        ),
+    ] = None,
+    extra: Annotated[list[str] | None, typer.Option("--extra", help="Further column compared exactly; repeatable.")] = None,
+    dob_format: Annotated[
+        str | None, typer.Option("--dob-format", help="strptime format, e.g. %d/%m/%Y (default: detected per file).")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Match probability at which records are linked (default 0.9).")
+    ] = None,
+    twin_guard: Annotated[
+        bool, typer.Option("--twin-guard/--no-twin-guard", help="Penalise same birth date and surname, unrelated forenames.")
+    ] = True,
+    save_model: Annotated[Path | None, typer.Option("--save-model", help="Also write the trained model as JSON.")] = None,
+) -> None:
+    """Find the records of the same person within one CSV, or across two, and write a cluster id for each record."""
+    from safehub.linkage.engine import LinkageError, LinkageSettings, SettingsError
+    from safehub.linkage.engine.dedupe import MappingError, parse_mapping, read_csv, write_clusters
+    from safehub.linkage.engine.dedupe import dedupe as run_dedupe
+
+    if not 1 <= len(files) <= 2:
+        console.print("[red]Give one CSV to deduplicate or two to link.[/red]")
+        raise typer.Exit(2)
+    try:
+        mapping = parse_mapping(maps or [])
+        settings = LinkageSettings(twin_guard=twin_guard, **({"threshold": threshold} if threshold is not None else {}))
+        sources = []
+        for path in files:
+            if not path.is_file():
+                raise MappingError(f"no such file: {path}")
+            sources.append(read_csv(path))
+        with console.status("Linking…") as status:
+            result = run_dedupe(sources, id_column, mapping, extras=extra or [], dob_format=dob_format, settings=settings,
+                                status=lambda message: status.update(message))
+    except (MappingError, SettingsError) as error:
+        console.print(f"[red]Error:[/red] {error}")
+        raise typer.Exit(2) from error
+    except (LinkageError, OSError, UnicodeDecodeError) as error:
+        console.print(f"[red]Linkage failed:[/red] {error}")
+        raise typer.Exit(1) from error
+    write_clusters(result.rows, out)
+    if save_model:
+        save_model.write_text(result.model.to_json(indent=1), encoding="utf-8")
+    for name, fmt in result.date_formats.items():
+        console.print(f"{name}: dates of birth read as {fmt or 'nothing recognisable'}")
+    if result.unparseable_dates:
+        console.print(f"[yellow]{len(result.unparseable_dates):,} date(s) of birth could not be read and were treated "
+                      "as missing:[/yellow]")
+        for name, row, value in result.unparseable_dates[:20]:
+            console.print(f"  {name} row {row}: {value!r}")
+        if len(result.unparseable_dates) > 20:
+            console.print(f"  … and {len(result.unparseable_dates) - 20:,} more")
+    prediction = result.prediction
+    review = prediction.review().num_rows
+    trained = "trained on these records" if result.model.trained else "built-in parameters (too few records to train)"
+    console.print(f"[green]{result.records:,} records -> {result.clusters:,} people[/green] "
+                  f"(threshold {prediction.threshold}; model {trained}). Wrote {out}")
+    if review or prediction.refused:
+        console.print(f"{review:,} pair(s) scored {prediction.review_lower}-{prediction.threshold} and need a person to "
+                      f"review; {len(prediction.refused):,} link(s) refused (different NHS numbers or UPNs).")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""

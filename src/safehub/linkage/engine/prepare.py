@@ -182,14 +182,20 @@ def prepare(frame: Any, *, extra_columns: Sequence[str] = ()) -> pa.Table:
     ISO/UK date string). ``extra_columns`` are further columns compared as exact matches, stored as
     ``extra_<name>``. Raises :class:`LinkageInputError` for a missing or repeated ``unique_id``.
     """
-    df = to_polars(frame)
-    if "unique_id" not in df.columns:
+    wanted = (*INPUT_COLUMNS, *extra_columns)
+    if isinstance(frame, list | tuple) and all(isinstance(row, Mapping) for row in frame):
+        present = {key for row in frame for key in row}
+        n = len(frame)
+        columns = {name: [row.get(name) for row in frame] for name in wanted if name in present}
+    else:
+        df = to_polars(frame)
+        present, n = set(df.columns), df.height
+        columns = {name: df[name].to_list() for name in wanted if name in present}
+    if "unique_id" not in present:
         raise LinkageInputError("prepare() needs a 'unique_id' column")
-    missing = [c for c in extra_columns if c not in df.columns]
+    missing = [c for c in extra_columns if c not in present]
     if missing:
         raise LinkageInputError(f"extra column(s) not in the input: {', '.join(missing)}")
-    n = df.height
-    columns = {name: df[name].to_list() for name in (*INPUT_COLUMNS, *extra_columns) if name in df.columns}
     out = prepare_columns(columns, n, extra_columns)
     ids = out["unique_id"]
     if any(v is None for v in ids):
