@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 
 from safehub.core.models import AuditEvent
 from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
+from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
 
 PERSONAS = [
     "mash_practitioner",
@@ -63,6 +64,31 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("sharing:child", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
     ("sharing:decision", "share_decision"): row(200, 200, 404, 200, 200, CASE_ROLES_DENIED),
     ("sharing:report", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    # risk: MASH practitioners and panel chairs complete; missing coordinators and contributors read (contributors: children
+    # visible to them, assessments shared with the partnership or their own agency's); tool pages for completers and admins
+    ("risk:start", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("risk:child", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("risk:child", "health_only_child"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
+    ("risk:child", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("risk:child", "missing_child"): row(404, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("risk:child_panel", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("risk:child_panel", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("risk:assess", "police_child"): row(200, 403, 403, 200, 403, CASE_ROLES_DENIED),
+    ("risk:assess", "restricted_child"): row(200, 403, 403, 404, 403, CASE_ROLES_DENIED),
+    ("risk:assessment", "risk_assessment"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("risk:assessment", "risk_assessment_mash_only"): row(200, 404, 404, 200, 200, CASE_ROLES_DENIED),
+    ("risk:assessment", "risk_assessment_restricted"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("risk:overrides", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("risk:tools", None): {**row(200, 403, 403, 200, 403, CASE_ROLES_DENIED), "admin": 200},
+    ("risk:tool", "risk_tool"): {**row(200, 403, 403, 200, 403, CASE_ROLES_DENIED), "admin": 200},
+    ("risk:upload_tool", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
+    ("api:risk_tools", None): {**row(200, 403, 403, 200, 403, API_DENIED), "admin": 200},
+    ("api:risk_tool", "risk_tool"): {**row(200, 403, 403, 200, 403, API_DENIED), "admin": 200},
+    ("api:risk_child_assessments", "police_child"): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:risk_child_assessments", "health_only_child"): row(200, 404, 200, 200, 200, API_DENIED),
+    ("api:risk_child_assessments", "restricted_child"): row(200, 404, 404, 404, 404, API_DENIED),
+    ("api:risk_assessment", "risk_assessment"): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:risk_assessment", "risk_assessment_mash_only"): row(200, 404, 404, 200, 200, API_DENIED),
     ("core:audit", None): {**{p: 403 for p in PERSONAS}, "admin": 200, "anonymous": 302},
     ("api:openapi-json", None): {p: 200 for p in PERSONAS},
     ("api:openapi-view", None): {p: 200 for p in PERSONAS},
@@ -124,6 +150,10 @@ FIXTURE_OBJECTS = {
     "intake_police_check": ("intake_world", "police_check"),
     "intake_health_check": ("intake_world", "health_check"),
     "intake_task": ("intake_world", "task"),
+    "risk_assessment": ("risk_world", "assessment"),
+    "risk_assessment_mash_only": ("risk_world", "mash_only"),
+    "risk_assessment_restricted": ("risk_world", "restricted"),
+    "risk_tool": ("risk_world", "tool"),
 }
 
 

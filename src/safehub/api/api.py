@@ -13,6 +13,7 @@ from safehub.core.audit import record_audit
 from safehub.intake.api import router as intake_router
 from safehub.people.models import Child, SourceRecord
 from safehub.people.selectors import child_view, search_children
+from safehub.risk.api import router as risk_router
 
 from .auth import TokenAuth, UserSession
 from .schemas import ChildHitOut, ChildOut, ErrorOut, IdentifierOut, MeOut, SourceRecordOut
@@ -24,6 +25,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), UserSession()],
     urls_namespace="api",
 )
+api.add_router("/risk", risk_router)
 api.add_router("/intake", intake_router)
 
 

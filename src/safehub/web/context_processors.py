@@ -19,6 +19,10 @@ def navigation(request):
             items.append(("Tasks", reverse("intake:my_tasks")))
         if user.has_perm("linkage.review"):
             items.append(("Records to review", reverse("linkage:queue")))
+        if user.has_perm("risk.view_assessments"):
+            items.append(("Risk assessments", reverse("risk:start")))
+        elif user.has_perm("risk.manage_tools"):
+            items.append(("Risk tools", reverse("risk:tools")))
         if user.has_perm("core.view_audit"):
             items.append(("Audit trail", reverse("core:audit")))
     path = request.path if request is not None else ""
