@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 
 from safehub.core.models import AuditEvent
 from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
+from safehub.missing.tests.fixtures import missing_world  # noqa: F401 - objects for the missing rows
 from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
 
 PERSONAS = [
@@ -120,6 +121,33 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:intake_get_contact", "intake_hidden_contact"): row(404, 403, 403, 403, 403, API_DENIED),
     ("api:intake_list_checks", None): row(403, 200, 200, 403, 403, API_DENIED),
     ("api:intake_respond_to_check", "intake_police_check"): {p: 405 for p in PERSONAS},  # POST only
+    # missing: coordinators and MASH record and manage; panel chairs read; contributors read their own agency's episodes
+    # of children they can see, and police contributors record episodes and returns (see missing/permissions.py)
+    ("missing:ongoing", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("missing:episode_new", None): row(200, 200, 403, 403, 200, CASE_ROLES_DENIED),
+    ("missing:episode", "missing_police_episode"): row(200, 200, 404, 200, 200, CASE_ROLES_DENIED),
+    ("missing:episode", "missing_care_episode"): row(200, 404, 404, 200, 200, CASE_ROLES_DENIED),
+    ("missing:episode", "missing_restricted_episode"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("missing:episode", "missing_child"): row(404, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("missing:episode_return", "missing_police_episode"): row(200, 200, 403, 403, 200, CASE_ROLES_DENIED),
+    ("missing:episode_return", "missing_restricted_episode"): row(200, 404, 403, 403, 404, CASE_ROLES_DENIED),
+    ("missing:episode_grade", "missing_police_episode"): row(200, 403, 403, 403, 200, CASE_ROLES_DENIED),
+    ("missing:interview", "missing_care_episode"): row(200, 403, 403, 403, 200, CASE_ROLES_DENIED),
+    ("missing:interview", "missing_restricted_episode"): row(200, 403, 403, 403, 404, CASE_ROLES_DENIED),
+    ("missing:interviews_due", None): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
+    ("missing:triggers", None): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
+    ("missing:action", "missing_action"): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
+    ("missing:reconciliation", None): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
+    ("missing:import", None): row(200, 403, 403, 403, 200, CASE_ROLES_DENIED),
+    ("api:list_missing_episodes", None): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:create_missing_episode", None): row(200, 200, 200, 200, 200, API_DENIED),  # GET lists
+    ("api:get_missing_episode", "missing_police_episode"): row(200, 200, 404, 200, 200, API_DENIED),
+    ("api:get_missing_episode", "missing_care_episode"): row(200, 404, 404, 200, 200, API_DENIED),
+    ("api:get_missing_episode", "missing_restricted_episode"): row(200, 404, 404, 404, 404, API_DENIED),
+    ("api:close_missing_episode", "missing_police_episode"): {p: 405 for p in PERSONAS},  # POST only
+    ("api:create_return_interview", "missing_care_episode"): {p: 405 for p in PERSONAS},  # POST only
+    ("api:get_return_interview", "missing_interview"): row(200, 403, 403, 200, 200, API_DENIED),
+    ("api:update_return_interview", "missing_interview"): row(200, 403, 403, 200, 200, API_DENIED),  # GET reads
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 
@@ -154,6 +182,11 @@ FIXTURE_OBJECTS = {
     "risk_assessment_mash_only": ("risk_world", "mash_only"),
     "risk_assessment_restricted": ("risk_world", "restricted"),
     "risk_tool": ("risk_world", "tool"),
+    "missing_police_episode": ("missing_world", "police_episode"),
+    "missing_care_episode": ("missing_world", "care_episode"),
+    "missing_restricted_episode": ("missing_world", "restricted_episode"),
+    "missing_interview": ("missing_world", "interview"),
+    "missing_action": ("missing_world", "action"),
 }
 
 

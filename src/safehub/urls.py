@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("safehub.people.urls")),
     path("risk/", include("safehub.risk.urls")),
+    path("missing/", include("safehub.missing.urls")),
     path("intake/", include("safehub.intake.urls")),
     path("linkage/", include("safehub.linkage.urls")),
     path("sharing/", include("safehub.sharing.urls")),

@@ -299,13 +299,26 @@ def _check_within(moment: dt.datetime, episode: MissingEpisode, now: dt.datetime
 
 @transaction.atomic
 def offer_return_interview(
-    interview: ReturnHomeInterview, *, offered_at: dt.datetime, now: dt.datetime, actor=None
+    interview: ReturnHomeInterview,
+    *,
+    offered_at: dt.datetime,
+    now: dt.datetime,
+    actor=None,
+    provider_name: str | None = None,
+    independent: bool | None = None,
 ) -> ReturnHomeInterview:
-    """Record when the interview was offered to the child. Audits `missing.rhi.offered`."""
+    """Record when an arranged interview was offered to the child (and who will hold it, if given).
+    Audits `missing.rhi.offered`."""
+    if interview.completed_at:
+        raise ValidationError({"offered_at": "The interview has already been completed"})
     _check_within(offered_at, interview.episode, now, "offered_at", "offered")
     interview.offered_at = offered_at
-    interview.save(update_fields=["offered_at", "updated_at"])
-    record_audit(actor, "missing.rhi.offered", interview, detail={"offered_at": offered_at})
+    if provider_name is not None:
+        interview.provider_name = provider_name
+    if independent is not None:
+        interview.independent = independent
+    interview.save(update_fields=["offered_at", "provider_name", "independent", "updated_at"])
+    record_audit(actor, "missing.rhi.offered", interview, detail={"offered_at": offered_at, "provider": interview.provider_name})
     return interview
 
 

@@ -17,6 +17,8 @@ def navigation(request):
             items.append(("MASH checks", reverse("intake:check_queue")))
         if user.has_perm("intake.view_tasks"):
             items.append(("Tasks", reverse("intake:my_tasks")))
+        if user.has_perm("missing.view_episodes"):
+            items.append(("Missing children", reverse("missing:ongoing")))
         if user.has_perm("linkage.review"):
             items.append(("Records to review", reverse("linkage:queue")))
         if user.has_perm("risk.view_assessments"):

@@ -45,6 +45,12 @@ def dashboard(request):
         )
     if Role.MASH_PRACTITIONER in roles:
         panels["unlinked_records"] = SourceRecord.objects.visible_to(user).filter(link__isnull=True).count()
+    if Role.MISSING_COORDINATOR in roles:
+        from django.utils import timezone
+
+        from safehub.missing.selectors import dashboard_counts
+
+        panels["missing"] = dashboard_counts(user, now=timezone.now())
     if roles & {Role.ANALYST, Role.BOARD_MEMBER}:
         panels["aggregates"] = {
             "children": suppress(Child.objects.count()),

@@ -1,0 +1,223 @@
+"""Read queries for the missing-children pages and API. Every function takes the user and reads through `visible_to`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safehub.core.roles import PARTNERSHIP_CASE_ROLES
+from safehub.people.models import SourceRecord
+
+from .models import MissingAction, MissingEpisode, ReturnHomeInterview, TriggerFiring
+from .services import rhi_due_at
+
+NO_INTERVIEW = "No interview arranged"
+IN_HOUSE = "In-house"
+
+
+def display_names(user, child_ids) -> dict[int, str]:
+    """The name each user may see for each child: the single view for partnership roles; for agency contributors the
+    name on their own agency's record (as on the child page)."""
+    child_ids = set(child_ids)
+    if not child_ids:
+        return {}
+    if user.role_codes & PARTNERSHIP_CASE_ROLES:
+        from safehub.people.models import Child
+
+        return {c.pk: c.full_name for c in Child.objects.filter(pk__in=child_ids).only("given_name", "family_name")}
+    names: dict[int, str] = {}
+    records = SourceRecord.objects.visible_to(user).filter(link__child_id__in=child_ids).select_related("link")
+    for record in records.order_by("pk"):
+        names.setdefault(record.link.child_id, record.full_name)
+    return names
+
+
+def episodes(user) -> QuerySet[MissingEpisode]:
+    return MissingEpisode.objects.visible_to(user).select_related("child", "agency")
+
+
+@dataclass
+class OngoingRow:
+    episode: MissingEpisode
+    name: str
+    hours: float
+
+    @property
+    def over_24_hours(self) -> bool:
+        return self.hours > 24
+
+
+def ongoing_episodes(user, *, now: dt.datetime) -> list[OngoingRow]:
+    """Episodes still open, longest first, with the hours missing so far."""
+    rows = list(episodes(user).ongoing().order_by("started_at", "pk"))
+    names = display_names(user, (e.child_id for e in rows))
+    return [OngoingRow(e, names.get(e.child_id, "Name not known"), e.duration_hours(now)) for e in rows]
+
+
+@dataclass
+class InterviewDueRow:
+    episode: MissingEpisode
+    name: str
+    interview: ReturnHomeInterview | None
+    due_at: dt.datetime
+    hours_left: float
+
+    @property
+    def overdue(self) -> bool:
+        return self.hours_left < 0
+
+    @property
+    def status(self) -> str:
+        return self.interview.status if self.interview else "Not arranged"
+
+
+def interviews_due(user, *, now: dt.datetime) -> list[InterviewDueRow]:
+    """Returned episodes whose interview is neither completed nor declined, soonest due (or most overdue) first."""
+    rows_qs = (
+        episodes(user)
+        .filter(ended_at__isnull=False)
+        .exclude(return_interview__completed_at__isnull=False)
+        .exclude(return_interview__response=ReturnHomeInterview.Response.DECLINED)
+        .select_related("return_interview")
+    )
+    rows = []
+    for episode in rows_qs:
+        interview = getattr(episode, "return_interview", None)
+        due = interview.due_at if interview else rhi_due_at(episode)
+        rows.append(InterviewDueRow(episode, "", interview, due, (due - now).total_seconds() / 3600))
+    names = display_names(user, (r.episode.child_id for r in rows))
+    for row in rows:
+        row.name = names.get(row.episode.child_id, "Name not known")
+    return sorted(rows, key=lambda r: (r.due_at, r.episode.pk))
+
+
+@dataclass
+class FiringRow:
+    firing: TriggerFiring
+    name: str
+    action: MissingAction | None
+
+
+def trigger_firings(user, *, limit: int = 200) -> list[FiringRow]:
+    firings = list(
+        TriggerFiring.objects.visible_to(user).select_related("rule", "child", "episode", "action")[:limit]
+    )
+    names = display_names(user, (f.child_id for f in firings))
+    return [FiringRow(f, names.get(f.child_id, "Name not known"), getattr(f, "action", None)) for f in firings]
+
+
+def firings_for_child(user, child) -> list[TriggerFiring]:
+    return list(TriggerFiring.objects.visible_to(user).filter(child=child).select_related("rule", "action"))
+
+
+def open_actions(user) -> QuerySet[MissingAction]:
+    return MissingAction.objects.visible_to(user).open().select_related("child", "firing__rule")
+
+
+def episode_detail(user, episode: MissingEpisode) -> dict:
+    """What the episode page shows: the episode, its interview, the child's other episodes and triggers."""
+    interview = ReturnHomeInterview.objects.filter(episode=episode).select_related("conducted_by").first()
+    others = list(episodes(user).filter(child=episode.child).exclude(pk=episode.pk).order_by("-started_at")[:20])
+    return {
+        "episode": episode,
+        "name": display_names(user, [episode.child_id]).get(episode.child_id, "Name not known"),
+        "interview": interview,
+        "due_at": interview.due_at if interview else rhi_due_at(episode),
+        "other_episodes": others,
+        "firings": firings_for_child(user, episode.child),
+    }
+
+
+# --- reconciliation -------------------------------------------------------------------------------------------------------
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of `month` and of the next month, local (Europe/London) time."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    return start, timezone.make_aware(dt.datetime.combine(following, dt.time()))
+
+
+@dataclass
+class ProviderLine:
+    provider: str
+    episodes: int = 0
+    offered_in_time: int = 0
+    offered_late: int = 0
+    not_offered: int = 0
+    completed: int = 0
+
+    @property
+    def percent_in_time(self) -> int | None:
+        return round(100 * self.offered_in_time / self.episodes) if self.episodes else None
+
+
+@dataclass
+class Reconciliation:
+    month: dt.date
+    lines: list[ProviderLine]
+    total: ProviderLine
+    unmatched: list[tuple[MissingEpisode, str, dt.datetime, str]] = field(default_factory=list)
+
+
+def reconciliation(user, *, month: dt.date) -> Reconciliation:
+    """Police notifications (episodes the child returned from in `month`) against interviews offered within 72 hours,
+    per interview provider; `unmatched` lists every episode without an interview offered in time, and why."""
+    start, end = month_bounds(month)
+    returned = list(
+        episodes(user)
+        .filter(ended_at__gte=start, ended_at__lt=end)
+        .select_related("return_interview")
+        .order_by("ended_at", "pk")
+    )
+    by_provider: dict[str, ProviderLine] = defaultdict(lambda: ProviderLine(""))
+    total = ProviderLine("All providers")
+    unmatched = []
+    for episode in returned:
+        interview = getattr(episode, "return_interview", None)
+        provider = (interview.provider_name or IN_HOUSE) if interview else NO_INTERVIEW
+        line = by_provider[provider]
+        line.provider = provider
+        due = interview.due_at if interview else rhi_due_at(episode)
+        for counted in (line, total):
+            counted.episodes += 1
+            if interview and interview.offered_at and interview.offered_at <= due:
+                counted.offered_in_time += 1
+            elif interview and interview.offered_at:
+                counted.offered_late += 1
+            else:
+                counted.not_offered += 1
+            if interview and interview.completed_at:
+                counted.completed += 1
+        if not (interview and interview.offered_at and interview.offered_at <= due):
+            reason = "Offered late" if interview and interview.offered_at else "Not offered"
+            unmatched.append((episode, "", due, reason))
+    names = display_names(user, (e.child_id for e, *_ in unmatched))
+    unmatched = [(e, names.get(e.child_id, "Name not known"), due, why) for e, _n, due, why in unmatched]
+    lines = sorted(by_provider.values(), key=lambda line: (line.provider == NO_INTERVIEW, line.provider))
+    return Reconciliation(month.replace(day=1), lines, total, unmatched)
+
+
+def reconciliation_months(user, *, now: dt.datetime, months: int = 12) -> list[tuple[dt.date, ProviderLine]]:
+    """The reconciliation totals for the last `months` months, newest first."""
+    this_month = timezone.localdate(now).replace(day=1)
+    out = []
+    month = this_month
+    for _ in range(months):
+        out.append((month, reconciliation(user, month=month).total))
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return out
+
+
+def dashboard_counts(user, *, now: dt.datetime) -> dict[str, int]:
+    """The dashboard panel: children missing now, interviews overdue and trigger actions still open."""
+    return {
+        "ongoing": episodes(user).ongoing().count(),
+        "interviews_overdue": sum(1 for row in interviews_due(user, now=now) if row.overdue),
+        "open_actions": open_actions(user).count(),
+    }
