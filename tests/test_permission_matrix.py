@@ -96,6 +96,7 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:api-root", None): {p: 404 for p in PERSONAS},
     ("api:me", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
     ("api:find_children", None): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:search_people", None): row(200, 200, 200, 200, 200, API_DENIED),
     ("api:get_child", "police_child"): row(200, 200, 200, 200, 200, API_DENIED),
     ("api:get_child", "health_only_child"): row(200, 404, 200, 200, 200, API_DENIED),
     ("api:get_child", "restricted_child"): row(200, 404, 404, 404, 404, API_DENIED),
@@ -213,7 +214,7 @@ def test_route_statuses(request, client, world, personas, name, key, persona, ex
     pk = _object_pk(world, key, request)
     url = reverse(name, args=[pk] if pk is not None else [])
     before = AuditEvent.objects.count()
-    response = client.get(url, {"name": "Brennan"} if name.endswith("find_children") else {})
+    response = client.get(url, {"name": "Brennan"} if name.endswith(("find_children", "search_people")) else {})
     assert response.status_code == expected
     if key is not None and expected in (200, 404):
         # every view of, and every attempt at, a child's or record's data is audited

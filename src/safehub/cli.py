@@ -236,6 +236,26 @@ def dedupe(
                       f"review; {len(prediction.refused):,} link(s) refused (different NHS numbers or UPNs).")
 
 
+@app.command()
+def search(
+    name: Annotated[str, typer.Argument(help='The name to look for, e.g. "Bill Smyth".')] = "",
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")] = None,
+    postcode: Annotated[str, typer.Option("--postcode", help="Postcode.")] = "",
+    nhs_number: Annotated[str, typer.Option("--nhs-number", help="NHS number.")] = "",
+    user: Annotated[str | None, typer.Option("--user", help="Search as this user: their access applies, audited in their name.")] = None,
+    purpose: Annotated[str, typer.Option("--purpose", help="Why you are searching (kept in the audit trail).")] = "",
+    limit: Annotated[int, typer.Option("--limit", help="At most this many children.")] = 20,
+) -> None:
+    """Find a child: ranked by the linkage model, with nicknames, typos and date-of-birth errors; scoped and audited."""
+    setup_django()
+    from safehub.people.search.cli import run_search
+
+    code = run_search(name, dob=dob, postcode=postcode, nhs_number=nhs_number, username=user, purpose=purpose,
+                      limit=limit, console=console)
+    if code:
+        raise typer.Exit(code)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""

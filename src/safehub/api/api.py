@@ -13,6 +13,9 @@ from safehub.core.audit import record_audit
 from safehub.intake.api import router as intake_router
 from safehub.missing.api import router as missing_router
 from safehub.people.models import Child, SourceRecord
+from safehub.people.search.forms import api_query
+from safehub.people.search.schemas import SearchHitOut, SearchValidationErrorOut
+from safehub.people.search.service import find_children as rank_children
 from safehub.people.selectors import child_view, search_children
 from safehub.risk.api import router as risk_router
 
@@ -86,6 +89,20 @@ def find_children(request, name: str = Query("", max_length=100), date_of_birth:
         )
         for h in hits
     ]
+
+
+@api.get(
+    "/people/search",
+    response={200: list[SearchHitOut], 401: ErrorOut, 403: ErrorOut, 422: SearchValidationErrorOut},
+    tags=["children"],
+)
+def search_people(request, name: str = Query("", max_length=100), date_of_birth: date | None = None,
+                  postcode: str = Query("", max_length=10), nhs_number: str = Query("", max_length=13),
+                  purpose: str = Query("API search", max_length=200), limit: int = Query(20, ge=1, le=100)):
+    """Real-time ranked search: nicknames, sound-alike and mistyped names, dates of birth with common errors. Audited."""
+    _require(request, "people.search_children")
+    query = api_query(name=name, date_of_birth=date_of_birth, postcode=postcode, nhs_number=nhs_number)
+    return rank_children(request.user, query, purpose=purpose or "API search", limit=limit)
 
 
 @api.get(

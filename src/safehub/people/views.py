@@ -9,51 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from safehub.core.access import get_visible_or_404, requires
-from safehub.core.audit import record_audit
 
 from .models import Child, SourceRecord
-from .selectors import ChronologyFilters, child_view, chronology, search_children
-
-
-def _parse_dob(request) -> tuple[date | None, str]:
-    parts = [request.GET.get(f"dob-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None, ""
-    try:
-        day, month, year = (int(p) for p in parts)
-        if year < 1900:
-            raise ValueError
-        return date(year, month, day), ""
-    except ValueError:
-        return None, "Date of birth must be a real date, for example 27 3 2014"
+from .search.forms import PURPOSES, SearchForm
+from .search.service import find_children
+from .selectors import ChronologyFilters, child_view, chronology
 
 
 @login_required
 @requires("people.search_children")
 def search(request):
-    name = request.GET.get("name", "").strip()[:100]
-    dob, dob_error = _parse_dob(request)
-    searched = bool(name or dob) and not dob_error
-    results = list(search_children(request.user, name=name, date_of_birth=dob)) if searched else []
-    if searched:
-        record_audit(
-            request.user,
-            "child.search",
-            object_type="people.child",
-            purpose="Find a child",
-            detail={"name": name, "date_of_birth": dob, "results": [hit.child_id for hit in results]},
-        )
-    return render(
-        request,
-        "people/search.html",
-        {
-            "name": name,
-            "dob": {p: request.GET.get(f"dob-{p}", "") for p in ("day", "month", "year")},
-            "dob_error": dob_error,
-            "searched": searched,
-            "results": results,
-        },
-    )
+    """Find a child as you type: ranked by the linkage model, scoped to the user, audited with the purpose given.
+
+    An htmx request (the name box, as the user types) gets the results fragment only; without JavaScript the form
+    submits and the whole page comes back.
+    """
+    form = SearchForm.from_params(request.GET)
+    results = find_children(request.user, form.query, purpose=form.purpose) if form.searched else []
+    context = {"form": form, "results": results, "searched": form.searched, "purposes": PURPOSES}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_search_results.html", context)
+    return render(request, "people/search.html", context)
 
 
 @login_required
