@@ -256,8 +256,44 @@ def search(
         raise typer.Exit(code)
 
 
+risk_app = typer.Typer(help="Scored risk tools: check a definition, load the shipped tools.", no_args_is_help=True)
+app.add_typer(risk_app, name="risk")
+
+
+@risk_app.command("check")
+def risk_check(
+    path: Annotated[Path, typer.Argument(help="A risk tool definition (.yaml).", exists=True, dir_okay=False)],
+) -> None:
+    """Check a risk tool definition: list every problem with its key path, and exit 1 if there is any."""
+    setup_django()
+    from safehub.risk.definition import DefinitionInvalid, validate_definition
+    from safehub.risk.services import parse_tool_yaml
+
+    try:
+        definition = validate_definition(parse_tool_yaml(path.read_bytes()))
+    except DefinitionInvalid as error:
+        for problem in error.problems:
+            console.print(str(problem), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    levels = ", ".join(f"{lv.label} {lv.range_label}" for lv in definition.levels)
+    console.print(f"{definition.name}: {len(definition.questions())} questions in {len(definition.sections)} sections, "
+                  f"highest score {definition.max_score()}; levels {levels}.", markup=False, highlight=False)
+
+
+@risk_app.command("load-defaults")
+def risk_load_defaults() -> None:
+    """Create the shipped risk tools in the database if they are missing (pages also do this when first needed)."""
+    setup_django()
+    from safehub.risk.services import ensure_default_tools
+
+    for tool in ensure_default_tools():
+        console.print(f"{tool.code} version {tool.version}: {tool.name} ({tool.get_status_display().lower()})",
+                      markup=False, highlight=False)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def manage(ctx: typer.Context) -> None:
+def manage(
+ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""
     setup_django()
     from django.core.management import execute_from_command_line
