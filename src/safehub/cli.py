@@ -292,8 +292,7 @@ def risk_load_defaults() -> None:
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def manage(
-ctx: typer.Context) -> None:
+def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""
     setup_django()
     from django.core.management import execute_from_command_line
