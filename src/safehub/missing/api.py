@@ -12,7 +12,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime
 
@@ -134,13 +134,13 @@ def _require(request, permission: str) -> None:
 
 
 def _invalid(error: ValidationError):
-    return 422, {
+    return Status(422, {
         "detail": [
             {"loc": ["body", "payload", name], "msg": message, "type": "value_error"}
             for name, messages in error.message_dict.items()
             for message in messages
         ]
-    }
+    })
 
 
 def _interview_out(interview: ReturnHomeInterview | None) -> InterviewOut | None:
@@ -224,7 +224,7 @@ def create_missing_episode(request, payload: EpisodeIn):
         episode = services.record_missing_episode(child=child, agency=user.agency, actor=user, now=timezone.now(), **fields)
     except ValidationError as error:
         return _invalid(error)
-    return 201, _episode_out(episode)
+    return Status(201, _episode_out(episode))
 
 
 @router.get("/episodes/{episode_id}", response={200: EpisodeOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
@@ -245,7 +245,7 @@ def close_missing_episode(request, episode_id: int, payload: ReturnIn):
         episode = services.record_return(episode, actor=request.user, now=timezone.now(), **payload.dict())
     except ValidationError as error:
         return _invalid(error)
-    return 200, _episode_out(episode)
+    return Status(200, _episode_out(episode))
 
 
 @router.post(
@@ -260,7 +260,7 @@ def create_return_interview(request, episode_id: int, payload: InterviewIn):
         interview = services.create_return_interview(episode, actor=request.user, now=timezone.now(), **payload.dict())
     except ValidationError as error:
         return _invalid(error)
-    return 201, _interview_out(interview)
+    return Status(201, _interview_out(interview))
 
 
 def _visible_interview(request, interview_id: int, action: str) -> ReturnHomeInterview:
@@ -309,4 +309,4 @@ def update_return_interview(request, interview_id: int, payload: InterviewPatch)
     except ValidationError as error:
         return _invalid(error)
     interview.refresh_from_db()
-    return 200, _interview_out(interview)
+    return Status(200, _interview_out(interview))

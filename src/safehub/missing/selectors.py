@@ -165,16 +165,16 @@ class Reconciliation:
     unmatched: list[tuple[MissingEpisode, str, dt.datetime, str]] = field(default_factory=list)
 
 
-def reconciliation(user, *, month: dt.date) -> Reconciliation:
-    """Police notifications (episodes the child returned from in `month`) against interviews offered within 72 hours,
-    per interview provider; `unmatched` lists every episode without an interview offered in time, and why."""
-    start, end = month_bounds(month)
-    returned = list(
+def _returned_between(user, start: dt.datetime, end: dt.datetime) -> list[MissingEpisode]:
+    return list(
         episodes(user)
         .filter(ended_at__gte=start, ended_at__lt=end)
         .select_related("return_interview")
         .order_by("ended_at", "pk")
     )
+
+
+def _reconcile(month: dt.date, returned: list[MissingEpisode]) -> Reconciliation:
     by_provider: dict[str, ProviderLine] = defaultdict(lambda: ProviderLine(""))
     total = ProviderLine("All providers")
     unmatched = []
@@ -184,9 +184,10 @@ def reconciliation(user, *, month: dt.date) -> Reconciliation:
         line = by_provider[provider]
         line.provider = provider
         due = interview.due_at if interview else rhi_due_at(episode)
+        offered_in_time = bool(interview and interview.offered_at and interview.offered_at <= due)
         for counted in (line, total):
             counted.episodes += 1
-            if interview and interview.offered_at and interview.offered_at <= due:
+            if offered_in_time:
                 counted.offered_in_time += 1
             elif interview and interview.offered_at:
                 counted.offered_late += 1
@@ -194,24 +195,33 @@ def reconciliation(user, *, month: dt.date) -> Reconciliation:
                 counted.not_offered += 1
             if interview and interview.completed_at:
                 counted.completed += 1
-        if not (interview and interview.offered_at and interview.offered_at <= due):
-            reason = "Offered late" if interview and interview.offered_at else "Not offered"
-            unmatched.append((episode, "", due, reason))
-    names = display_names(user, (e.child_id for e, *_ in unmatched))
-    unmatched = [(e, names.get(e.child_id, "Name not known"), due, why) for e, _n, due, why in unmatched]
+        if not offered_in_time:
+            unmatched.append((episode, "", due, "Offered late" if interview and interview.offered_at else "Not offered"))
     lines = sorted(by_provider.values(), key=lambda line: (line.provider == NO_INTERVIEW, line.provider))
-    return Reconciliation(month.replace(day=1), lines, total, unmatched)
+    return Reconciliation(month, lines, total, unmatched)
+
+
+def reconciliation(user, *, month: dt.date) -> Reconciliation:
+    """Police notifications (episodes the child returned from in `month`) against interviews offered within 72 hours,
+    per interview provider; `unmatched` lists every episode without an interview offered in time, and why."""
+    month = month.replace(day=1)
+    result = _reconcile(month, _returned_between(user, *month_bounds(month)))
+    names = display_names(user, (e.child_id for e, *_ in result.unmatched))
+    result.unmatched = [(e, names.get(e.child_id, "Name not known"), due, why) for e, _n, due, why in result.unmatched]
+    return result
 
 
 def reconciliation_months(user, *, now: dt.datetime, months: int = 12) -> list[tuple[dt.date, ProviderLine]]:
-    """The reconciliation totals for the last `months` months, newest first."""
-    this_month = timezone.localdate(now).replace(day=1)
-    out = []
-    month = this_month
-    for _ in range(months):
-        out.append((month, reconciliation(user, month=month).total))
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return out
+    """The reconciliation totals for the last `months` months (this one included), newest first, in one query."""
+    newest = timezone.localdate(now).replace(day=1)
+    firsts = [newest]
+    for _ in range(months - 1):
+        firsts.append((firsts[-1] - dt.timedelta(days=1)).replace(day=1))
+    start, end = month_bounds(firsts[-1])[0], month_bounds(newest)[1]
+    by_month: dict[dt.date, list[MissingEpisode]] = defaultdict(list)
+    for episode in _returned_between(user, start, end):
+        by_month[timezone.localtime(episode.ended_at).date().replace(day=1)].append(episode)
+    return [(first, _reconcile(first, by_month[first]).total) for first in firsts]
 
 
 def dashboard_counts(user, *, now: dt.datetime) -> dict[str, int]:

@@ -8,6 +8,8 @@ import pytest
 
 from safehub.missing.services import record_missing_episode
 
+from .fixtures import missing_world  # noqa: F401 - the shared missing world for this app's tests
+
 # A Monday in term time; every test passes times explicitly, so the real clock never matters.
 NOW = dt.datetime(2026, 3, 16, 12, 0, tzinfo=dt.UTC)
 
@@ -31,3 +33,4 @@ def record(agencies, personas):
         return record_missing_episode(child=child, started_at=started_at, ended_at=ended_at, now=now, **fields)
 
     return _record
+
