@@ -149,6 +149,15 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:create_return_interview", "missing_care_episode"): {p: 405 for p in PERSONAS},  # POST only
     ("api:get_return_interview", "missing_interview"): row(200, 403, 403, 200, 200, API_DENIED),
     ("api:update_return_interview", "missing_interview"): row(200, 403, 403, 200, 200, API_DENIED),  # GET reads
+    # imports: MASH practitioners and agency contributors, their own agency's runs and profiles only (tested in
+    # src/safehub/imports/tests/test_views.py); map and confirm redirect to the upload page until a file is uploaded
+    ("imports:runs", None): row(200, 200, 200, 403, 403, CASE_ROLES_DENIED),
+    ("imports:upload", None): row(200, 200, 200, 403, 403, CASE_ROLES_DENIED),
+    ("imports:map", None): row(302, 302, 302, 403, 403, CASE_ROLES_DENIED),
+    ("imports:confirm", None): row(302, 302, 302, 403, 403, CASE_ROLES_DENIED),
+    ("imports:profiles", None): row(200, 200, 200, 403, 403, CASE_ROLES_DENIED),
+    ("imports:run", "missing_child"): row(404, 404, 404, 403, 403, CASE_ROLES_DENIED),
+    ("imports:profile_yaml", "missing_child"): row(404, 404, 404, 403, 403, CASE_ROLES_DENIED),
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 

@@ -291,6 +291,79 @@ def risk_load_defaults() -> None:
                       markup=False, highlight=False)
 
 
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX extracts to import.", exists=True, dir_okay=False)],
+    agency: Annotated[str, typer.Option("--agency", help="The agency's code, e.g. police.")],
+    profile: Annotated[str | None, typer.Option("--profile", help="A mapping profile saved for the agency.")] = None,
+    profile_file: Annotated[
+        Path | None, typer.Option("--profile-file", help="A mapping profile as YAML (saved for the agency).", exists=True)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the files only; import nothing.")] = False,
+    accept_valid: Annotated[
+        bool, typer.Option("--accept-valid", help="Import the valid rows; write the rejected ones to a rejects CSV.")
+    ] = False,
+) -> None:
+    """Import agency extracts through a mapping profile. Lists every row error; exits 1 if a file is rejected."""
+    setup_django()
+    from safehub.imports.cli import import_files
+
+    with progress() as bar:
+        code = import_files(
+            files,
+            agency_code=agency,
+            profile_name=profile,
+            profile_file=profile_file,
+            dry_run=dry_run,
+            accept_valid=accept_valid,
+            console=console,
+            progress=bar,
+        )
+    if code:
+        raise typer.Exit(code)
+
+
+missing_app = typer.Typer(help="Missing children: import episodes, check the trigger rules.", no_args_is_help=True)
+app.add_typer(missing_app, name="missing")
+
+
+@missing_app.command("import")
+def missing_import(
+    path: Annotated[Path, typer.Argument(help="The CSV file.", exists=True, dir_okay=False)],
+    kind: Annotated[str, typer.Option(help="police (missing-person notifications) or ssda903 (missing episodes).")] = "police",
+    user: Annotated[str, typer.Option(help="Username recorded as the importer in the audit trail.")] = "",
+) -> None:
+    """Import missing episodes: all rows or none; re-importing adds nothing twice. Lists every row error and exits 1."""
+    setup_django()
+    from django.utils import timezone
+
+    from safehub.core.models import User
+    from safehub.missing.importers import import_police_notifications, import_ssda903_missing
+
+    importers = {"police": import_police_notifications, "ssda903": import_ssda903_missing}
+    if kind not in importers:
+        raise typer.BadParameter("choose police or ssda903", param_hint="--kind")
+    actor = User.objects.filter(username=user).first() if user else None
+    report = importers[kind](path.read_bytes(), now=timezone.now(), actor=actor, file=path.name)
+    for error in report.errors:
+        console.print(f"row {error.row}, {error.column} {error.value!r}: {error.reason}", markup=False, highlight=False)
+    console.print(report.summary(), markup=False, highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@missing_app.command("check-triggers")
+def missing_check_triggers() -> None:
+    """Evaluate the trigger rules for every child missing now (run on a schedule: 'missing for more than 24 hours')."""
+    setup_django()
+    from django.utils import timezone
+
+    from safehub.missing.services import evaluate_all_ongoing
+
+    fired = evaluate_all_ongoing(now=timezone.now())
+    console.print(f"{len(fired)} trigger{'s' if len(fired) != 1 else ''} fired.")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("risk/", include("safehub.risk.urls")),
     path("missing/", include("safehub.missing.urls")),
     path("intake/", include("safehub.intake.urls")),
+    path("imports/", include("safehub.imports.urls")),
     path("linkage/", include("safehub.linkage.urls")),
     path("sharing/", include("safehub.sharing.urls")),
     path("admin-tools/", include("safehub.core.urls")),

@@ -21,6 +21,8 @@ def navigation(request):
             items.append(("Missing children", reverse("missing:ongoing")))
         if user.has_perm("linkage.review"):
             items.append(("Records to review", reverse("linkage:queue")))
+        if user.has_perm("imports.run_import"):
+            items.append(("Imports", reverse("imports:runs")))
         if user.has_perm("risk.view_assessments"):
             items.append(("Risk assessments", reverse("risk:start")))
         elif user.has_perm("risk.manage_tools"):
