@@ -199,7 +199,8 @@ def dedupe(
         raise typer.Exit(2)
     try:
         mapping = parse_mapping(maps or [])
-        settings = LinkageSettings(twin_guard=twin_guard, **({"threshold": threshold} if threshold is not None else {}))
+        chosen = {} if threshold is None else {"threshold": threshold, "review_lower": min(0.5, threshold)}
+        settings = LinkageSettings(twin_guard=twin_guard, **chosen)
         sources = []
         for path in files:
             if not path.is_file():
@@ -234,6 +235,134 @@ def dedupe(
     if review or prediction.refused:
         console.print(f"{review:,} pair(s) scored {prediction.review_lower}-{prediction.threshold} and need a person to "
                       f"review; {len(prediction.refused):,} link(s) refused (different NHS numbers or UPNs).")
+
+
+@app.command()
+def search(
+    name: Annotated[str, typer.Argument(help='The name to look for, e.g. "Bill Smyth".')] = "",
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")] = None,
+    postcode: Annotated[str, typer.Option("--postcode", help="Postcode.")] = "",
+    nhs_number: Annotated[str, typer.Option("--nhs-number", help="NHS number.")] = "",
+    user: Annotated[str | None, typer.Option("--user", help="Search as this user: their access applies, audited in their name.")] = None,
+    purpose: Annotated[str, typer.Option("--purpose", help="Why you are searching (kept in the audit trail).")] = "",
+    limit: Annotated[int, typer.Option("--limit", help="At most this many children.")] = 20,
+) -> None:
+    """Find a child: ranked by the linkage model, with nicknames, typos and date-of-birth errors; scoped and audited."""
+    setup_django()
+    from safehub.people.search.cli import run_search
+
+    code = run_search(name, dob=dob, postcode=postcode, nhs_number=nhs_number, username=user, purpose=purpose,
+                      limit=limit, console=console)
+    if code:
+        raise typer.Exit(code)
+
+
+risk_app = typer.Typer(help="Scored risk tools: check a definition, load the shipped tools.", no_args_is_help=True)
+app.add_typer(risk_app, name="risk")
+
+
+@risk_app.command("check")
+def risk_check(
+    path: Annotated[Path, typer.Argument(help="A risk tool definition (.yaml).", exists=True, dir_okay=False)],
+) -> None:
+    """Check a risk tool definition: list every problem with its key path, and exit 1 if there is any."""
+    setup_django()
+    from safehub.risk.definition import DefinitionInvalid, validate_definition
+    from safehub.risk.services import parse_tool_yaml
+
+    try:
+        definition = validate_definition(parse_tool_yaml(path.read_bytes()))
+    except DefinitionInvalid as error:
+        for problem in error.problems:
+            console.print(str(problem), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    levels = ", ".join(f"{lv.label} {lv.range_label}" for lv in definition.levels)
+    console.print(f"{definition.name}: {len(definition.questions())} questions in {len(definition.sections)} sections, "
+                  f"highest score {definition.max_score()}; levels {levels}.", markup=False, highlight=False)
+
+
+@risk_app.command("load-defaults")
+def risk_load_defaults() -> None:
+    """Create the shipped risk tools in the database if they are missing (pages also do this when first needed)."""
+    setup_django()
+    from safehub.risk.services import ensure_default_tools
+
+    for tool in ensure_default_tools():
+        console.print(f"{tool.code} version {tool.version}: {tool.name} ({tool.get_status_display().lower()})",
+                      markup=False, highlight=False)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX extracts to import.", exists=True, dir_okay=False)],
+    agency: Annotated[str, typer.Option("--agency", help="The agency's code, e.g. police.")],
+    profile: Annotated[str | None, typer.Option("--profile", help="A mapping profile saved for the agency.")] = None,
+    profile_file: Annotated[
+        Path | None, typer.Option("--profile-file", help="A mapping profile as YAML (saved for the agency).", exists=True)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the files only; import nothing.")] = False,
+    accept_valid: Annotated[
+        bool, typer.Option("--accept-valid", help="Import the valid rows; write the rejected ones to a rejects CSV.")
+    ] = False,
+) -> None:
+    """Import agency extracts through a mapping profile. Lists every row error; exits 1 if a file is rejected."""
+    setup_django()
+    from safehub.imports.cli import import_files
+
+    with progress() as bar:
+        code = import_files(
+            files,
+            agency_code=agency,
+            profile_name=profile,
+            profile_file=profile_file,
+            dry_run=dry_run,
+            accept_valid=accept_valid,
+            console=console,
+            progress=bar,
+        )
+    if code:
+        raise typer.Exit(code)
+
+
+missing_app = typer.Typer(help="Missing children: import episodes, check the trigger rules.", no_args_is_help=True)
+app.add_typer(missing_app, name="missing")
+
+
+@missing_app.command("import")
+def missing_import(
+    path: Annotated[Path, typer.Argument(help="The CSV file.", exists=True, dir_okay=False)],
+    kind: Annotated[str, typer.Option(help="police (missing-person notifications) or ssda903 (missing episodes).")] = "police",
+    user: Annotated[str, typer.Option(help="Username recorded as the importer in the audit trail.")] = "",
+) -> None:
+    """Import missing episodes: all rows or none; re-importing adds nothing twice. Lists every row error and exits 1."""
+    setup_django()
+    from django.utils import timezone
+
+    from safehub.core.models import User
+    from safehub.missing.importers import import_police_notifications, import_ssda903_missing
+
+    importers = {"police": import_police_notifications, "ssda903": import_ssda903_missing}
+    if kind not in importers:
+        raise typer.BadParameter("choose police or ssda903", param_hint="--kind")
+    actor = User.objects.filter(username=user).first() if user else None
+    report = importers[kind](path.read_bytes(), now=timezone.now(), actor=actor, file=path.name)
+    for error in report.errors:
+        console.print(f"row {error.row}, {error.column} {error.value!r}: {error.reason}", markup=False, highlight=False)
+    console.print(report.summary(), markup=False, highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@missing_app.command("check-triggers")
+def missing_check_triggers() -> None:
+    """Evaluate the trigger rules for every child missing now (run on a schedule: 'missing for more than 24 hours')."""
+    setup_django()
+    from django.utils import timezone
+
+    from safehub.missing.services import evaluate_all_ongoing
+
+    fired = evaluate_all_ongoing(now=timezone.now())
+    console.print(f"{len(fired)} trigger{'s' if len(fired) != 1 else ''} fired.")
 
 
 @app.command()
