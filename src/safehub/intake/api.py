@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from safehub.core.access import get_visible_or_404
@@ -141,7 +141,9 @@ def _require(request, permission: str) -> None:
 
 
 def _unprocessable(errors: dict[str, str], where: str = "payload"):
-    return 422, {"detail": [{"loc": ["body", where, field], "msg": msg, "type": "value_error"} for field, msg in errors.items()]}
+    return Status(
+        422, {"detail": [{"loc": ["body", where, field], "msg": msg, "type": "value_error"} for field, msg in errors.items()]}
+    )
 
 
 def _summary(contact: Contact, now: dt.datetime) -> dict:
@@ -242,7 +244,8 @@ def create_contact(request, payload: ContactIn):
         )
     except services.IntakeError as error:
         return _unprocessable(error.errors)
-    return 201, _detail(request.user, Contact.objects.select_related("child", "reporter_agency").get(pk=contact.pk))
+    contact = Contact.objects.select_related("child", "reporter_agency").get(pk=contact.pk)
+    return Status(201, _detail(request.user, contact))
 
 
 def _detail(user, contact: Contact) -> dict:
@@ -350,7 +353,7 @@ def respond_to_check(request, check_id: int, payload: CheckResponseIn):
         )
     except services.IntakeError as error:
         return _unprocessable(error.errors)
-    return 201, {
+    out = {
         "id": response.pk,
         "request_id": check.pk,
         "known": response.known,
@@ -359,3 +362,4 @@ def respond_to_check(request, check_id: int, payload: CheckResponseIn):
         "answered_at": response.answered_at,
         "on_time": response.on_time,
     }
+    return Status(201, out)

@@ -217,3 +217,19 @@ def tasks_for(user, *, scope: str = "mine", now: dt.datetime, include_done: bool
 def calendar_tasks(user) -> QuerySet[Task]:
     """The user's own open tasks, for their calendar."""
     return Task.objects.visible_to(user).filter(assigned_to=user.pk, done_at__isnull=True).order_by("due_at", "pk")
+
+
+def dashboard_counts(user, *, now: dt.datetime) -> dict[str, int]:
+    """The dashboard's front-door panel: the MASH's decisions and overdue checks, or an agency's checks waiting."""
+    roles = user.role_codes
+    counts: dict[str, int] = {}
+    if "mash_practitioner" in roles:
+        awaiting = Contact.objects.visible_to(user).filter(decision__isnull=True)
+        counts["awaiting"] = awaiting.count()
+        counts["decisions_overdue"] = awaiting.filter(decision_due__lt=now).count()
+        counts["checks_overdue"] = AgencyCheckRequest.objects.visible_to(user).overdue(now).count()
+    elif "agency_contributor" in roles and user.agency_id:
+        waiting = AgencyCheckRequest.objects.visible_to(user).filter(agency_id=user.agency_id).open()
+        counts["checks_waiting"] = waiting.count()
+        counts["checks_overdue"] = waiting.filter(deadline__lt=now).count()
+    return counts

@@ -461,6 +461,8 @@ def record_strategy_discussion(
             errors["decision"] = "Record the MASH decision 'Section 47 strategy discussion' first"
     if held_at > now:
         errors["held_at"] = "The date and time of the discussion must be in the past"
+    elif contact is not None and held_at < contact.received_at:
+        errors["held_at"] = "The discussion cannot be before the contact was received"
     for discipline in Discipline:
         attendee = attendance.get(discipline.value)
         if attendee is None:

@@ -51,6 +51,12 @@ def dashboard(request):
         from safehub.missing.selectors import dashboard_counts
 
         panels["missing"] = dashboard_counts(user, now=timezone.now())
+    if user.has_perm("intake.view_front_door") or user.has_perm("intake.answer_checks"):
+        from django.utils import timezone as intake_clock
+
+        from safehub.intake.selectors import dashboard_counts as front_door_counts
+
+        panels["front_door"] = front_door_counts(user, now=intake_clock.now())
     if roles & {Role.ANALYST, Role.BOARD_MEMBER}:
         panels["aggregates"] = {
             "children": suppress(Child.objects.count()),

@@ -268,3 +268,18 @@ def test_complete_task_is_audited_once(intake_world, personas):
     services.complete_task(intake_world.task, actor=personas["mash_practitioner"], now=at(2025, 12, 20, 9, 0))
     services.complete_task(intake_world.task, actor=personas["mash_practitioner"])
     assert AuditEvent.objects.filter(action="task.completed").count() == 1
+
+
+def test_a_strategy_discussion_cannot_predate_the_contact(intake_world, personas):
+    mash = personas["mash_practitioner"]
+    services.decide(intake_world.contact, outcome="s47", reason="Harm", actor=mash, now=at(2025, 12, 22, 10, 0))
+    with pytest.raises(IntakeError) as caught:
+        services.record_strategy_discussion(
+            contact=intake_world.contact,
+            held_at=at(2025, 12, 18, 14, 0),
+            attendance=ALL_PRESENT,
+            decision="nfa",
+            actor=mash,
+            now=at(2025, 12, 22, 15, 0),
+        )
+    assert caught.value.errors == {"held_at": "The discussion cannot be before the contact was received"}
