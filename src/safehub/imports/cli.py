@@ -84,6 +84,10 @@ def import_files(
     return 1 if rejected else 0
 
 
+def rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
 def summary(run: ImportRun) -> Text:
     name = run.file_name
     if run.already_imported:
@@ -99,12 +103,12 @@ def summary(run: ImportRun) -> Text:
         )
     verb = "would import" if run.status == ImportRun.Status.DRY_RUN else "imported"
     text = Text(
-        f"{name}: {verb} {run.created + run.updated:,} rows ({run.created:,} new, {run.updated:,} updated) (run {run.pk})",
+        f"{name}: {verb} {rows(run.created + run.updated)} ({run.created:,} new, {run.updated:,} updated) (run {run.pk})",
         style="green",
     )
     if run.rejected:
         text.append(
-            f"; {run.rejected:,} rejected rows set aside in {run.report.get('rejects_file', '')}", style="yellow"
+            f"; {rows(run.rejected)} rejected, set aside in {run.report.get('rejects_file', '')}", style="yellow"
         )
     return text
 

@@ -64,7 +64,8 @@ def run_list(request):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     profiles = profiles_for(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, profiles=profiles)
+    bound = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = UploadForm(*bound, profiles=profiles)
     if request.method == "POST" and form.is_valid():
         _discard_upload(request, _pending_upload(request))
         received = form.cleaned_data["file"]
@@ -101,7 +102,7 @@ def map_columns(request):
     except UnreadableFile as error:
         return render(request, "imports/unreadable.html", {"upload": pending, "reason": error.reason}, status=422)
     form = MappingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         header=preview.header,
         file_kind=pending["kind"],
         sheet_name=preview.sheet,
@@ -124,7 +125,7 @@ def confirm(request):
     profile = MappingProfile.objects.visible_to(request.user).filter(pk=(pending or {}).get("profile")).first()
     if pending is None or profile is None:
         return redirect("imports:upload" if pending is None else "imports:map")
-    form = RunForm(request.POST or None)
+    form = RunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         mode = form.cleaned_data["mode"]
         run = import_file(
