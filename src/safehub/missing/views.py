@@ -155,7 +155,10 @@ def interview(request, pk: int):
         messages.info(request, "The interview was updated by someone else: check it and try again.")
         return redirect("missing:interview", episode.pk)
     form_class = STAGE_FORMS.get(stage)
-    form = form_class(request.POST or None) if form_class else None
+    initial = {}
+    if current is not None:  # carry what is known forward: who holds it, whether independent
+        initial = {"provider_name": current.provider_name, "independent": "yes" if current.independent else "no"}
+    form = form_class(request.POST or None, initial=initial) if form_class else None
     if request.method == "POST" and form is not None and form.is_valid():
         data, now, user = form.cleaned_data, timezone.now(), request.user
         try:
