@@ -151,7 +151,7 @@ def decisions_due(user, *, now: dt.datetime) -> QuerySet[Contact]:
     return (
         Contact.objects.visible_to(user)
         .filter(decision__isnull=True)
-        .select_related("child", "reporter_agency")
+        .select_related("child", "reporter_agency", "decision")
         .order_by("decision_due", "pk")
     )
 

@@ -264,3 +264,27 @@ def test_overdue_view_lists_overdue_checks_and_decisions(client, intake_world, p
 def test_contact_page_is_mash_only(client, intake_world, personas, persona):
     client.force_login(personas[persona])
     assert client.get(reverse("intake:contact", args=[intake_world.contact.pk])).status_code == 403
+
+
+def test_overdue_view_queries_do_not_grow_with_the_list(client, world, personas, agencies, django_assert_max_num_queries):
+    mash = personas["mash_practitioner"]
+    for n in range(8):
+        contact = make_contact(mash, world.police_child, received_at=dt.datetime(2025, 12, 1 + n, 9, 0, tzinfo=LONDON))
+        services.send_agency_checks(
+            contact, agencies=[agencies["police"]], question="Known?", actor=mash,
+            now=dt.datetime(2025, 12, 1 + n, 10, 0, tzinfo=LONDON),
+        )
+    client.force_login(mash)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("intake:overdue")).status_code == 200
+
+
+def test_dashboard_front_door_panel(client, intake_world, personas):
+    client.force_login(personas["mash_practitioner"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="front-door-panel"' in page and "Contacts awaiting a decision" in page
+    client.force_login(personas["police_contributor"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "MASH checks waiting" in page
+    client.force_login(personas["board_member"])
+    assert 'data-testid="front-door-panel"' not in client.get(reverse("dashboard")).content.decode()
