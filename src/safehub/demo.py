@@ -320,6 +320,31 @@ def add_demo_households(directory: Path) -> int:
     return len(relationships)
 
 
+# Each domain app that has demo data offers `load_demo(now)` in its `demo` module (idempotent). Order matters: panels
+# (meetings) are built from what the front door, missing, risk and network apps flagged.
+DEMO_MODULES = ["intake", "missing", "risk", "network", "meetings"]
+
+
+def run_domain_demos(now, progress=None) -> list[str]:
+    import importlib
+    import importlib.util
+
+    results = []
+    for name in DEMO_MODULES:
+        module_name = f"safehub.{name}.demo"
+        if importlib.util.find_spec(f"safehub.{name}") is None or importlib.util.find_spec(module_name) is None:
+            continue
+        if f"safehub.{name}" not in settings.INSTALLED_APPS:
+            continue
+        task = progress.add_task(f"Demo data: {name}", total=1) if progress else None
+        result = importlib.import_module(module_name).load_demo(now)
+        if progress:
+            progress.update(task, completed=1)
+        if isinstance(result, str) and result:
+            results.append(result)
+    return results
+
+
 def restrict_one_child() -> None:
     if Child.objects.filter(restricted=True).exists():
         return
@@ -347,10 +372,14 @@ def load_demo(*, children: int, seed: int, progress=None) -> str:
     events = add_demo_events(seed)
     add_demo_households(directory)
     restrict_one_child()
+    from django.utils import timezone
+
+    domain_results = run_domain_demos(timezone.now(), progress)
     accuracy = linkage_accuracy(directory)
     summary = (
         f"{records:,} agency records linked into {Child.objects.filter(merged_into__isnull=True).count():,} children "
         f"(pairwise F1 against the synthetic ground truth {accuracy['f1']:.3f}); "
         f"{counts.get('review_pairs', 0):,} pairs for review."
     )
-    return summary + (f" {events:,} chronology events." if events else "")
+    summary += f" {events:,} chronology events." if events else ""
+    return " ".join([summary, *domain_results])
