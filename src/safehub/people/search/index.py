@@ -39,6 +39,7 @@ _ENGINE_COLUMNS = ("given_name", "family_name", "date_of_birth", "sex", "postcod
 #: Prepared columns the exact scoring never reads.
 _DROPPED = ("unique_id", "source", "name_sorted")
 _EMPTY = np.zeros(0, dtype=np.int32)
+_META_TYPES = {"record_id": np.int64, "child_id": np.int64, "agency_id": np.int32, "caveat": np.int8, "origin": np.int8}
 #: Names shorter than this get no deletion keys (a one-letter edit of "al" is anything).
 MIN_FUZZY_LENGTH = 3
 
@@ -157,41 +158,42 @@ class SearchIndex:
     # --- building --------------------------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, rows: Iterable[Mapping[str, Any]], *, chunk_size: int = 100_000, signature: Any = None) -> SearchIndex:
+    def build(cls, rows: Iterable[Mapping[str, Any]], *, chunk_size: int = 50_000, signature: Any = None) -> SearchIndex:
         """Normalise ``rows`` with the linkage engine (a chunk at a time, so memory stays bounded) and index them."""
         start = time.perf_counter()
         frames: list[pl.DataFrame] = []
-        meta: dict[str, list[Any]] = {"record_id": [], "child_id": [], "agency_id": [], "caveat": [], "origin": []}
+        meta: dict[str, list[np.ndarray]] = {name: [] for name in _META_TYPES}
+        caveats: dict[str, int] = {}
         offset = 0
         for chunk in _chunks(rows, chunk_size):
-            engine_rows = []
-            for i, row in enumerate(chunk, offset):
-                engine_rows.append({"unique_id": str(i), **{c: _blank(row.get(c)) for c in _ENGINE_COLUMNS}})
-                meta["record_id"].append(int(row["record_id"]))
-                meta["child_id"].append(int(row["child_id"]))
-                meta["agency_id"].append(int(row.get("agency_id") or 0))
-                meta["caveat"].append(str(row.get("caveat") or ""))
-                meta["origin"].append(int(row.get("origin") or ORIGIN_RECORD))
-            offset += len(chunk)
+            engine_rows = [{"unique_id": str(i), **{c: _blank(row.get(c)) for c in _ENGINE_COLUMNS}}
+                           for i, row in enumerate(chunk, offset)]
             frames.append(pl.from_arrow(prepare(engine_rows)).drop(_DROPPED))  # type: ignore[union-attr]
             del engine_rows
+            values = {
+                "record_id": [int(row["record_id"]) for row in chunk],
+                "child_id": [int(row["child_id"]) for row in chunk],
+                "agency_id": [int(row.get("agency_id") or 0) for row in chunk],
+                "caveat": [caveats.setdefault(str(row.get("caveat") or ""), len(caveats)) for row in chunk],
+                "origin": [int(row.get("origin") or ORIGIN_RECORD) for row in chunk],
+            }
+            for name, dtype in _META_TYPES.items():
+                meta[name].append(np.asarray(values[name], dtype=dtype))
+            offset += len(chunk)
         prepared = pl.concat(frames, how="vertical_relaxed", rechunk=True) if frames else _empty_frame()
         del frames
-        caveats = tuple(sorted(set(meta["caveat"])))
-        caveat_code = {c: i for i, c in enumerate(caveats)}
+
+        columns = {name: np.concatenate(parts) if parts else np.zeros(0, dtype=_META_TYPES[name])
+                   for name, parts in meta.items()}
+        del meta
         index = cls(
-            record_id=np.asarray(meta["record_id"], dtype=np.int64),
-            child_id=np.asarray(meta["child_id"], dtype=np.int64),
-            agency_id=np.asarray(meta["agency_id"], dtype=np.int32),
-            caveat=np.asarray([caveat_code[c] for c in meta["caveat"]], dtype=np.int8),
-            origin=np.asarray(meta["origin"], dtype=np.int8),
-            caveats=caveats,
+            **columns,
+            caveats=tuple(sorted(caveats, key=caveats.__getitem__)),
             prepared=prepared,
             postings={},
             fuzzy={},
             signature=signature,
         )
-        del meta
         index._build_postings()
         index.build_seconds = time.perf_counter() - start
         return index
