@@ -13,10 +13,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.utils import timezone
 
 from safehub.core.audit import record_audit
 from safehub.core.models import Agency, AgencyType, RoleAssignment, Team, User
 from safehub.core.roles import Role
+from safehub.linkage.models import ReviewPair
 from safehub.people.models import Child, SourceRecord
 from safehub.people.services import RecordValues, restrict_child, store_source_records
 
@@ -368,18 +370,17 @@ def load_demo(*, children: int, seed: int, progress=None) -> str:
             progress=(lambda done, total: progress.update(task, completed=done, total=total)) if progress else None,
         )
     records = store_synthetic_extracts(directory, agencies, progress)
-    counts = link_records(progress)
+    link_records(progress)
     events = add_demo_events(seed)
     add_demo_households(directory)
     restrict_one_child()
-    from django.utils import timezone
-
     domain_results = run_domain_demos(timezone.now(), progress)
     accuracy = linkage_accuracy(directory)
+    waiting = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN).count()
     summary = (
         f"{records:,} agency records linked into {Child.objects.filter(merged_into__isnull=True).count():,} children "
         f"(pairwise F1 against the synthetic ground truth {accuracy['f1']:.3f}); "
-        f"{counts.get('review_pairs', 0):,} pairs for review."
+        f"{waiting:,} pairs for review."
     )
     summary += f" {events:,} chronology events." if events else ""
     return " ".join([summary, *domain_results])
