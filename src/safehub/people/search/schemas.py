@@ -16,6 +16,7 @@ class SearchHitOut(Schema):
     score: float = Field(description="Match probability, 0 to 1, from the linkage model.")
     match_weight: float = Field(description="Log2 Bayes factor including the prior; hits are ranked by it.")
     matched_on: list[str] = Field(description='What agreed, e.g. "nickname of first name".')
+    matched_in: str = Field(description='The record that matched best, e.g. "Health record (RiO)".')
 
 
 class SearchValidationErrorOut(Schema):

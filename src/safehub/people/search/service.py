@@ -213,6 +213,7 @@ class ChildMatch:
     match_weight: float
     matched_on: tuple[str, ...]
     record_id: int | None  # the best-matching source record (None when a name recorded in safehub matched best)
+    matched_in: str = ""  # where that is: "Health record (RiO)", "name recorded in safehub"
 
     @property
     def score_percent(self) -> str:
@@ -231,7 +232,7 @@ class ChildMatch:
 def _rank(user, matches: list[RecordMatch], limit: int) -> list[ChildMatch]:
     record_ids = [m.record_id for m in matches if m.origin == ORIGIN_RECORD]
     records = {r["pk"]: r for r in SourceRecord.objects.visible_to(user).filter(pk__in=record_ids)
-               .values("pk", "given_name", "family_name", "date_of_birth", "nhs_number")}
+               .values("pk", "given_name", "family_name", "date_of_birth", "nhs_number", "agency__name", "system")}
     children = {c.pk: c for c in Child.objects.visible_to(user).filter(pk__in={m.child_id for m in matches},
                                                                        merged_into__isnull=True)}
     partnership = bool(user.role_codes & PARTNERSHIP_CASE_ROLES)
@@ -259,6 +260,7 @@ def _rank(user, matches: list[RecordMatch], limit: int) -> list[ChildMatch]:
             child_id=child.pk, name=name, date_of_birth=dob, nhs_number=nhs, restricted=child.restricted,
             score=match.probability, match_weight=match.match_weight, matched_on=tuple(match.matched_on),
             record_id=match.record_id if match.origin == ORIGIN_RECORD else None,
+            matched_in=f"{record['agency__name']} record ({record['system']})" if record else "name recorded in safehub",
         ))
         if len(hits) >= limit:
             break

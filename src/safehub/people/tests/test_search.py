@@ -33,6 +33,7 @@ def test_nickname_and_date_errors_find_the_child(world, personas):
     assert ids(hits)[0] == world.police_child.pk
     assert hits[0].name == "Olivia Brennan"  # partnership roles see the single view
     assert "first name" in hits[0].matched_on  # the health record says Livvy
+    assert hits[0].matched_in == "Health record (RiO)"
     wrong_way_round = find_children(mash, SearchQuery(name="Olivia Brennan", date_of_birth=dt.date(2014, 3, 27)),
                                     purpose="Safeguarding enquiry")
     assert "date of birth" in wrong_way_round[0].matched_on
@@ -177,7 +178,7 @@ def test_api_search_is_ranked_scoped_and_audited(client, world, personas):
     assert body[0]["child_id"] == world.police_child.pk
     assert body[0]["name"] == "Olivia Brennan" and body[0]["matched_on"][0] == "NHS number"
     assert set(body[0]) == {"child_id", "name", "date_of_birth", "nhs_number", "restricted", "score", "match_weight",
-                            "matched_on"}
+                            "matched_on", "matched_in"}
     assert AuditEvent.objects.order_by("-seq").first().purpose == "MASH check"
     client.force_login(personas["police_contributor"])
     assert client.get(url, {"name": "Jacob Whitfield"}).json() == []
