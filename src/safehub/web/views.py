@@ -57,6 +57,14 @@ def dashboard(request):
         from safehub.intake.selectors import dashboard_counts as front_door_counts
 
         panels["front_door"] = front_door_counts(user, now=intake_clock.now())
+    if roles & {Role.MASH_PRACTITIONER, Role.PANEL_CHAIR}:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from safehub.risk.selectors import children_flagged_for_panel
+
+        panels["risk_flags"] = children_flagged_for_panel(user, timezone.now() - timedelta(days=28))
     if roles & {Role.ANALYST, Role.BOARD_MEMBER}:
         panels["aggregates"] = {
             "children": suppress(Child.objects.count()),

@@ -154,3 +154,25 @@ def test_only_administrators_upload(client, personas, world):
     client.force_login(personas["mash_practitioner"])
     assert _upload(client, shipped_definitions()[0]).status_code == 403
     assert "Upload a tool definition" not in client.get(reverse("risk:tools")).content.decode()
+
+
+def test_dashboard_lists_children_flagged_for_the_panel(client, world, personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safehub.risk.services import complete_assessment
+
+    def complete(child, days_ago):  # the dashboard looks back 28 days from now
+        return complete_assessment(child=child, tool=tools()[RFM], answers=RFM_HIGH, actor=personas["mash_practitioner"],
+                                   now=timezone.now() - timedelta(days=days_ago))
+
+    complete(world.police_child, 40)
+    recent = complete(world.police_child, 2)
+    complete(world.restricted_child, 1)
+    client.force_login(personas["panel_chair"])
+    page = client.get(reverse("dashboard")).content.decode()
+    assert '<p class="govuk-body" data-testid="risk-flags">1 child flagged' in page  # restricted child not visible
+    assert reverse("risk:assessment", args=[recent.pk]) in page
+    client.force_login(personas["police_contributor"])
+    assert "Flagged for the next MACE panel" not in client.get(reverse("dashboard")).content.decode()
