@@ -59,18 +59,18 @@ def _adolescents(now: dt.datetime, limit: int, rng: random.Random) -> list[Child
     return rng.sample(children, min(limit, len(children)))
 
 
-def load_demo(now: dt.datetime, *, children: int = 12, seed: int = 2026) -> int:
+def load_demo(now: dt.datetime, *, children: int = 12, seed: int = 2026) -> str:
     """Screen `children` demo adolescents two to four times each over the months before `now` (aware datetime), with the
     MASH practitioner and panel chair personas; a few final levels differ from the computed one, with a reason.
-    Returns how many assessments were made (0 if any already exist or the personas are missing)."""
+    Returns a one-line summary for the demo's output ("" if any assessment already exists or the personas are missing)."""
     if RiskAssessment.objects.exists():
-        return 0
+        return ""
     users = {u.username: u for u in User.objects.filter(username__in=["mash", "panel.chair"])}
     if "mash" not in users:
-        return 0
+        return ""
     tools = {t.code: t for t in ensure_default_tools()}
     rng = random.Random(seed)
-    made = 0
+    made, flagged = 0, set()
     for n, child in enumerate(_adolescents(now, children, rng)):
         tool = tools["seraf_sexual_exploitation" if n % 4 == 3 else "rfm_child_exploitation"]
         trajectory = TRAJECTORIES[n % len(TRAJECTORIES)]
@@ -84,7 +84,7 @@ def load_demo(now: dt.datetime, *, children: int = 12, seed: int = 2026) -> int:
                 direction = "raised" if rank == 0 or (rank < len(tool.parsed.levels) - 1 and rng.random() < 0.5) else "lowered"
                 final = tool.parsed.levels[rank + (1 if direction == "raised" else -1)].id
                 reason = rng.choice(OVERRIDE_REASONS[direction])
-            complete_assessment(
+            assessment = complete_assessment(
                 child=child,
                 tool=tool,
                 answers=answers,
@@ -94,4 +94,8 @@ def load_demo(now: dt.datetime, *, children: int = 12, seed: int = 2026) -> int:
                 now=now - dt.timedelta(weeks=weeks_ago, hours=rng.randrange(0, 8)),
             )
             made += 1
-    return made
+            if assessment.flagged_for_panel:
+                flagged.add(child.pk)
+    if not made:
+        return ""
+    return f"{made} risk assessments; {len(flagged)} children flagged for a MACE panel."
