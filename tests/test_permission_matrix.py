@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 
 from safehub.core.models import AuditEvent
 from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
+from safehub.meetings.tests.fixtures import meetings_world  # noqa: F401 - objects for the meetings rows
 from safehub.missing.tests.fixtures import missing_world  # noqa: F401 - objects for the missing rows
 from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
 
@@ -158,6 +159,33 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("imports:profiles", None): row(200, 200, 200, 403, 403, CASE_ROLES_DENIED),
     ("imports:run", "missing_child"): row(404, 404, 404, 403, 403, CASE_ROLES_DENIED),
     ("imports:profile_yaml", "missing_child"): row(404, 404, 404, 403, 403, CASE_ROLES_DENIED),
+    # meetings: governance bodies for every role (public minutes for non-members); case panels (meetings_panel) for their
+    # members only; board members, panel chairs and administrators run meetings (meetings_board is chaired by the board
+    # member, meetings_panel by the panel chair); the record endpoint is POST only
+    ("meetings:bodies", None): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:create_body", None): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), "board_member": 200, "admin": 200},
+    ("meetings:body", "meetings_board"): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:body", "meetings_panel"): {**{p: 404 for p in PERSONAS}, "panel_chair": 200, "anonymous": 302},
+    ("meetings:create_meeting", "meetings_board"): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "board_member": 200,
+                                                    "admin": 200},
+    ("meetings:action_log", "meetings_board"): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:meeting", "meetings_first"): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:meeting", "meetings_panel_meeting"): {**{p: 404 for p in PERSONAS}, "panel_chair": 200, "anonymous": 302},
+    ("meetings:record", "meetings_first"): {**row(403, 403, 403, 405, 403, CASE_ROLES_DENIED), "board_member": 405,
+                                            "admin": 405},
+    ("meetings:minutes", "meetings_first"): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:minutes_pdf", "meetings_first"): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:agenda_pdf", "meetings_first"): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:panel_pack", "meetings_panel_meeting"): row(403, 403, 403, 200, 403, CASE_ROLES_DENIED),
+    ("meetings:paper", "missing_child"): {**{p: 404 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:my_actions", None): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
+    ("meetings:import", None): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), "board_member": 200, "admin": 200},
+    ("api:meetings_bodies", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
+    ("api:meetings_list", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
+    ("api:meetings_get", "meetings_first"): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
+    ("api:meetings_get", "meetings_panel_meeting"): {**{p: 404 for p in PERSONAS}, "panel_chair": 200, "anonymous": 401},
+    ("api:meetings_actions", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
+    ("api:meetings_update_action", "meetings_action"): {p: 405 for p in PERSONAS},  # PATCH only
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 
@@ -188,6 +216,11 @@ FIXTURE_OBJECTS = {
     "intake_police_check": ("intake_world", "police_check"),
     "intake_health_check": ("intake_world", "health_check"),
     "intake_task": ("intake_world", "task"),
+    "meetings_board": ("meetings_world", "board"),
+    "meetings_panel": ("meetings_world", "panel"),
+    "meetings_first": ("meetings_world", "first"),
+    "meetings_panel_meeting": ("meetings_world", "panel_meeting"),
+    "meetings_action": ("meetings_world", "action"),
     "risk_assessment": ("risk_world", "assessment"),
     "risk_assessment_mash_only": ("risk_world", "mash_only"),
     "risk_assessment_restricted": ("risk_world", "restricted"),

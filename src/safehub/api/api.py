@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from safehub.core.access import get_visible_or_404
 from safehub.core.audit import record_audit
 from safehub.intake.api import router as intake_router
+from safehub.meetings.api import router as meetings_router
 from safehub.missing.api import router as missing_router
 from safehub.people.models import Child, SourceRecord
 from safehub.people.search.forms import api_query
@@ -31,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("/risk", risk_router)
 api.add_router("/intake", intake_router)
+api.add_router("/meetings", meetings_router)
 api.add_router("/missing", missing_router)
 
 
