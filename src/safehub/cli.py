@@ -365,6 +365,26 @@ def missing_check_triggers() -> None:
     console.print(f"{len(fired)} trigger{'s' if len(fired) != 1 else ''} fired.")
 
 
+minutes_app = typer.Typer(help="Read existing board and panel minutes.", no_args_is_help=True)
+app.add_typer(minutes_app, name="minutes")
+
+
+@minutes_app.command("import")
+def minutes_import(
+    file: Annotated[Path, typer.Argument(help="Minutes as .txt, .html, .pdf or .docx.", exists=True, dir_okay=False)],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the proposed meeting as JSON here ('-': stdout).")
+    ] = None,
+) -> None:
+    """Read minutes and propose the meeting: body, date, present, apologies, items, decisions and actions. Stores nothing."""
+    setup_django()
+    from safehub.meetings.cli import import_minutes_file
+
+    code = import_minutes_file(file, json_out, console)
+    if code:
+        raise typer.Exit(code)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""
