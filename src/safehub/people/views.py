@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 
 from safehub.core.access import get_visible_or_404, requires
 
+from .child_page import sections_for
 from .models import Child, SourceRecord
 from .search.forms import PURPOSES, SearchForm
 from .search.service import find_children
@@ -45,7 +46,8 @@ def child_detail(request, pk: int):
     if child.merged_into_id:
         messages.info(request, "This record was found to be the same child as another and has been merged into it.")
         return redirect("people:child", child.merged_into_id)
-    return render(request, "people/child_detail.html", {"view": child_view(request.user, child)})
+    return render(request, "people/child_detail.html", {"view": child_view(request.user, child),
+                                                         "sections": sections_for(request.user, child.pk)})
 
 
 @login_required
