@@ -27,6 +27,8 @@ def navigation(request):
             items.append(("Risk assessments", reverse("risk:start")))
         elif user.has_perm("risk.manage_tools"):
             items.append(("Risk tools", reverse("risk:tools")))
+        if user.has_perm("meetings.view_meetings"):
+            items.append(("Boards and panels", reverse("meetings:bodies")))
         if user.has_perm("core.view_audit"):
             items.append(("Audit trail", reverse("core:audit")))
     path = request.path if request is not None else ""

@@ -65,6 +65,11 @@ def dashboard(request):
         from safehub.risk.selectors import children_flagged_for_panel
 
         panels["risk_flags"] = children_flagged_for_panel(user, timezone.now() - timedelta(days=28))
+    if user.has_perm("meetings.view_own_actions"):
+        from safehub.meetings.selectors import my_actions, overdue_for_chair
+
+        panels["meeting_actions"] = list(my_actions(user)[:5])
+        panels["meeting_overdue"] = overdue_for_chair(user, date.today()).count()  # noqa: DTZ011 - local date
     if roles & {Role.ANALYST, Role.BOARD_MEMBER}:
         panels["aggregates"] = {
             "children": suppress(Child.objects.count()),

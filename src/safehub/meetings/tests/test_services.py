@@ -145,3 +145,16 @@ def test_forward_plan_pulled_into_agenda(meetings_world, personas):
     titles = list(meeting.items.values_list("title", flat=True))
     assert "Annual report 2024/25" in titles and titles[-1] == "Forward plan"
     assert Action.objects.filter(reviews__meeting=meeting).count() == 2
+
+
+def test_demo_loads_once(personas, agencies):
+    from safehub.meetings.demo import load_demo
+    from safehub.meetings.models import Body
+
+    summary = load_demo(NOW)
+    assert "Northshire Safeguarding Children Partnership Board" in summary
+    assert load_demo(NOW) == "Meetings demo already loaded."
+    board = Body.objects.get(name="Northshire Safeguarding Children Partnership Board")
+    first, second = board.meetings.order_by("date")
+    assert second.matters_arising.count() == 2
+    assert first.minutes_status == "circulated"
