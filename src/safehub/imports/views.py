@@ -6,6 +6,7 @@ session; nothing the person typed becomes part of a path.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import shutil
@@ -24,7 +25,7 @@ from .forms import MappingForm, RunForm, UploadForm, file_kind_of
 from .models import IMPORT_PERMISSION, ImportRun, MappingProfile
 from .parsers import FIELD_LABELS, UnreadableFile, describe_date_format, read_preview
 from .selectors import profiles_for, run_report, runs_for
-from .services import file_fingerprint, import_file, save_profile
+from .services import import_file, save_profile
 
 SESSION_KEY = "imports.upload"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -74,9 +75,11 @@ def upload(request):
         directory = _upload_root(request.user.agency.code) / token
         directory.mkdir(parents=True)
         path = directory / f"upload.{kind}"
+        digest = hashlib.sha256()
         with path.open("wb") as out:
             for chunk in received.chunks():
                 out.write(chunk)
+                digest.update(chunk)
         profile = form.cleaned_data.get("profile")
         request.session[SESSION_KEY] = {
             "token": token,
@@ -84,6 +87,7 @@ def upload(request):
             "name": Path(received.name).name[:255],
             "agency": request.user.agency_id,
             "profile": profile.pk if profile else None,
+            "sha256": digest.hexdigest(),
         }
         return redirect("imports:confirm" if profile else "imports:map")
     return render(request, "imports/upload.html", {"form": form, "has_profiles": profiles.exists()})
@@ -170,9 +174,7 @@ def run_detail(request, pk: int):
         action="import.run.view",
     )
     pending = _pending_upload(request)
-    if pending and (
-        pending.get("profile") != run.profile_id or file_fingerprint(pending["path"])[0] != run.content_hash
-    ):
+    if pending and (pending.get("profile") != run.profile_id or pending.get("sha256") != run.content_hash):
         pending = None
     return render(request, "imports/run_detail.html", {"report": run_report(run), "run": run, "upload": pending})
 

@@ -31,7 +31,7 @@ MAX_LENGTHS = {
     "family_name": 100,
     "nhs_number": 10,
     "upn": 13,
-    "police_id": 64,
+    "police_id": 40,
     "postcode": 10,
     "address": 300,
     "school": 200,

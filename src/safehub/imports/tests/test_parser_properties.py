@@ -141,3 +141,41 @@ def test_the_oldest_allowed_date_of_birth_is_accepted():
     assert checked(csv_bytes([row])).ok
     row[3] = f"{oldest - timedelta(days=1):%d/%m/%Y}"
     assert not checked(csv_bytes([row])).ok
+
+
+# --- profiles: whatever a YAML file holds, the answer is a profile or a ProfileError naming keys -------------------
+
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=15),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+PROFILE_DATA = st.one_of(
+    YAML_VALUES,
+    st.fixed_dictionaries(
+        {"name": st.text(max_size=10), "system": st.text(max_size=10), "local_id_column": st.text(max_size=10)},
+        optional={
+            "columns": YAML_VALUES,
+            "file_kind": YAML_VALUES,
+            "sheet_name": YAML_VALUES,
+            "header_row": YAML_VALUES,
+            "date_formats": YAML_VALUES,
+            "code_lists": YAML_VALUES,
+            "caveat": YAML_VALUES,
+        },
+    ),
+)
+
+
+@FAST
+@given(PROFILE_DATA)
+def test_any_profile_data_gives_a_profile_or_named_problems(data):
+    from safehub.imports.parsers import ProfileError, ProfileSpec
+
+    try:
+        spec = ProfileSpec.from_dict(data)
+    except ProfileError as error:
+        assert error.problems and all(isinstance(k, str) and m for k, m in error.problems.items())
+    else:
+        assert spec.problems() == {}
+        assert ProfileSpec.from_dict(spec.to_dict()) == spec
