@@ -184,6 +184,5 @@ class RunForm(forms.Form):
             (Mode.DRY_RUN, "Check the file only: nothing is imported"),
             (Mode.ACCEPT_VALID, "Import the valid rows and set the rejected rows aside"),
         ],
-        initial=Mode.IMPORT,
         error_messages={"required": "Select what you want to do"},
     )
