@@ -76,7 +76,7 @@ def import_files(
 
         run = import_file(path, agency, profile, None, dry_run=dry_run, accept_valid=accept_valid, progress=report)
         if progress is not None:
-            progress.update(task, completed=run.rows, total=run.rows or 1)
+            progress.update(task, description=f"{path.name}: done", completed=run.rows, total=run.rows or 1)
         console.print(summary(run))
         if run.row_errors.exists() and not run.already_imported:
             console.print(errors_table(run))
