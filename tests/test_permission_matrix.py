@@ -13,6 +13,7 @@ from safehub.core.models import AuditEvent
 from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
 from safehub.meetings.tests.fixtures import meetings_world  # noqa: F401 - objects for the meetings rows
 from safehub.missing.tests.fixtures import missing_world  # noqa: F401 - objects for the missing rows
+from safehub.network.tests.fixtures import network_world  # noqa: F401 - objects for the network rows
 from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
 
 PERSONAS = [
@@ -186,6 +187,44 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:meetings_get", "meetings_panel_meeting"): {**{p: 404 for p in PERSONAS}, "panel_chair": 200, "anonymous": 401},
     ("api:meetings_actions", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
     ("api:meetings_update_action", "meetings_action"): {p: 405 for p in PERSONAS},  # PATCH only
+    # network: graph pages for every case role through Link.objects.visible_to (network_world in
+    # src/safehub/network/tests/fixtures.py: a person of concern and places recorded by the police, one place police-only);
+    # cohorts for the partnership roles; counts without names for the board and analysts
+    ("network:home", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:child", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:child", "health_only_child"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:child", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("network:child", "missing_child"): row(404, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("network:add_child_link", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:add_child_link", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("network:person", "network_person"): row(200, 200, 404, 200, 200, CASE_ROLES_DENIED),
+    ("network:add_person_link", "network_person"): row(200, 200, 404, 200, 200, CASE_ROLES_DENIED),
+    ("network:place", "network_place"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:place", "network_hidden_place"): row(404, 200, 404, 404, 404, CASE_ROLES_DENIED),
+    ("network:add_place_link", "network_place"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:add_place_link", "network_hidden_place"): row(404, 200, 404, 404, 404, CASE_ROLES_DENIED),
+    ("network:group", "network_group"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:add_group_link", "network_group"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:cohorts", None): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
+    ("network:cohort", "network_cohort"): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
+    ("network:hotspots", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:hotspots_chart", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("network:hotspot_counts", None): {**row(200, 403, 403, 200, 200, CASE_ROLES_DENIED), "analyst": 200,
+                                       "board_member": 200},
+    ("network:new_record", None): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("api:network_child_graph", "police_child"): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:network_child_graph", "health_only_child"): row(200, 404, 200, 200, 200, API_DENIED),
+    ("api:network_child_graph", "restricted_child"): row(200, 404, 404, 404, 404, API_DENIED),
+    ("api:network_person_graph", "network_person"): row(200, 200, 404, 200, 200, API_DENIED),
+    ("api:network_place_graph", "network_place"): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:network_place_graph", "network_hidden_place"): row(404, 200, 404, 404, 404, API_DENIED),
+    ("api:network_group_graph", "network_group"): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:network_cohort_graph", "network_cohort"): row(200, 403, 403, 200, 200, API_DENIED),
+    ("api:network_cohorts", None): row(200, 403, 403, 200, 200, API_DENIED),
+    ("api:network_hotspots", None): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:network_people_linked", None): row(200, 200, 200, 200, 200, API_DENIED),
+    ("api:network_links", None): row(200, 200, 200, 200, 200, API_DENIED),  # GET lists new links; POST records one
+    ("api:network_path", None): row(422, 422, 422, 422, 422, API_DENIED),  # from_node and to_node are required
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 
@@ -230,6 +269,11 @@ FIXTURE_OBJECTS = {
     "missing_restricted_episode": ("missing_world", "restricted_episode"),
     "missing_interview": ("missing_world", "interview"),
     "missing_action": ("missing_world", "action"),
+    "network_person": ("network_world", "person"),
+    "network_place": ("network_world", "place"),
+    "network_hidden_place": ("network_world", "hidden_place"),
+    "network_group": ("network_world", "group"),
+    "network_cohort": ("network_world", "cohort"),
 }
 
 

@@ -13,6 +13,7 @@ from safehub.core.audit import record_audit
 from safehub.intake.api import router as intake_router
 from safehub.meetings.api import router as meetings_router
 from safehub.missing.api import router as missing_router
+from safehub.network.api import router as network_router
 from safehub.people.models import Child, SourceRecord
 from safehub.people.search.forms import api_query
 from safehub.people.search.schemas import SearchHitOut, SearchValidationErrorOut
@@ -34,6 +35,7 @@ api.add_router("/risk", risk_router)
 api.add_router("/intake", intake_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/missing", missing_router)
+api.add_router("/network", network_router)
 
 
 @api.exception_handler(AuthenticationError)

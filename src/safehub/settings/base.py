@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "safehub.core",
     "safehub.people",
+    "safehub.network",
     "safehub.meetings",
     "safehub.risk",
     "safehub.intake",

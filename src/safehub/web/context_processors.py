@@ -29,6 +29,10 @@ def navigation(request):
             items.append(("Risk tools", reverse("risk:tools")))
         if user.has_perm("meetings.view_meetings"):
             items.append(("Boards and panels", reverse("meetings:bodies")))
+        if user.has_perm("network.view_network"):
+            items.append(("Network", reverse("network:home")))
+        elif user.has_perm("network.view_aggregates"):
+            items.append(("Network counts", reverse("network:hotspot_counts")))
         if user.has_perm("core.view_audit"):
             items.append(("Audit trail", reverse("core:audit")))
     path = request.path if request is not None else ""

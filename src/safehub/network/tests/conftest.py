@@ -1,0 +1,1 @@
+from .fixtures import network_world  # noqa: F401 - shared fixture
