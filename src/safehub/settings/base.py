@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "safehub.core",
     "safehub.people",
+    "safehub.performance",
+    "safehub.reports",
     "safehub.network",
     "safehub.meetings",
     "safehub.risk",
