@@ -126,3 +126,16 @@ def test_record_a_place_and_a_group(client, personas, db, agencies):
     assert (place.postcode, place.agency.code) == ("AB3 4EF", "health")
     page = client.post(reverse("network:new_record"), {"kind": "group", "caveat": "partnership"}).content.decode()
     assert "Enter the name" in page and not Group.objects.exists()
+
+
+def test_list_pages_do_not_grow_queries_with_the_network(client, world, network_world, personas, django_assert_max_num_queries):
+    client.force_login(personas["mash_practitioner"])
+    for name in ("network:cohorts", "network:hotspots", "network:home"):
+        with django_assert_max_num_queries(40):
+            assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_link_is_in_the_childs_chronology(client, world, network_world, personas):
+    client.force_login(personas["mash_practitioner"])
+    page = client.get(reverse("people:chronology", args=[world.police_child.pk])).content.decode()
+    assert "Network link recorded: exploited by a person" in page
