@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 
 __all__ = ["Comparison", "Level", "available_comparisons", "build_comparisons"]
 
@@ -109,6 +109,46 @@ def levenshtein(column: str, distance: int) -> tuple[str, Test]:
     return f"levenshtein({column}_l, {column}_r) <= {distance}", test
 
 
+def guarded(guard: tuple[str, Test], rule: tuple[str, Test]) -> tuple[str, Test]:
+    """``rule`` only where the cheap ``guard`` holds: DuckDB then runs the costly function on few pairs (a plain
+    ``AND`` does not promise to test the cheap side first). The guard is part of the definition, in SQL and Python."""
+    return (f"CASE WHEN {guard[0]} THEN {rule[0]} ELSE false END",
+            lambda x, y: bool(guard[1](x, y)) and bool(rule[1](x, y)))
+
+
+def damerau(column: str, distance: int = 1, min_length: int = 0) -> tuple[str, Test]:
+    """Within ``distance`` edits, a swap of two neighbouring characters counting as one (``3192``/``3129``), tested
+    only where Jaro-Winkler >= 0.7 (one edit in four or more characters implies it); with ``min_length``, only for values
+    at least that long on the left (a letter is a lot of a short name)."""
+
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
+        return _ok(a, b) and len(a) >= min_length and DamerauLevenshtein.distance(a, b) <= distance
+
+    sql = f"damerau_levenshtein({column}_l, {column}_r) <= {distance}"
+    rule = guarded(jaro_winkler(column, 0.7), (sql, test))
+    if min_length:
+        rule = (f"length({column}_l) >= {min_length} AND {rule[0]}", rule[1])
+    return rule
+
+
+def digits_typo(column: str) -> tuple[str, Test]:
+    """Strings of equal length (dates as ``YYYYMMDD``) one character different or with two neighbours swapped
+    (Damerau-Levenshtein <= 1, tested only where at most two positions differ, which it implies)."""
+
+    def hamming(x: Record, y: Record) -> bool:
+        a, b = x.get(column), y.get(column)
+        return _ok(a, b) and len(a) == len(b) and sum(p != q for p, q in zip(a, b, strict=True)) <= 2
+
+    def test(x: Record, y: Record) -> bool:
+        return DamerauLevenshtein.distance(x[column], y[column]) <= 1
+
+    same_length = (f"length({column}_l) = length({column}_r)",
+                   lambda x, y: _ok(x.get(column), y.get(column)) and len(x[column]) == len(y[column]))
+    close = guarded(same_length, (f"hamming({column}_l, {column}_r) <= 2", hamming))
+    return guarded(close, (f"damerau_levenshtein({column}_l, {column}_r) <= 1", test))
+
+
 def either(*parts: tuple[str, Test]) -> tuple[str, Test]:
     sql = " OR ".join(f"({p[0]})" for p in parts)
     tests = [p[1] for p in parts]
@@ -180,23 +220,35 @@ def both(*parts: tuple[str, Test]) -> tuple[str, Test]:
     return sql, lambda x, y: all(t(x, y) for t in tests)
 
 
-def dob_transposed() -> tuple[str, Test]:
-    def test(x: Record, y: Record) -> bool:
-        return (_ok(x.get("dob_year"), y.get("dob_year")) and x["dob_year"] == y["dob_year"]
-                and x["dob_month"] == y["dob_day"] and x["dob_day"] == y["dob_month"])
+def _digits(record: Record, start: int, end: int) -> str | None:
+    value = record.get("dob_digits")
+    return None if value is None else value[start:end]
 
-    return "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r", test
+
+def dob_transposed() -> tuple[str, Test]:
+    """Same year, day and month the other way round (on the digits as written, so ``19451304`` still counts)."""
+
+    def test(x: Record, y: Record) -> bool:
+        if not _ok(x.get("dob_digits"), y.get("dob_digits")):
+            return False
+        return (_digits(x, 0, 4) == _digits(y, 0, 4) and _digits(x, 4, 6) == _digits(y, 6, 8)
+                and _digits(x, 6, 8) == _digits(y, 4, 6))
+
+    sql = ("substr(dob_digits_l, 1, 4) = substr(dob_digits_r, 1, 4) AND substr(dob_digits_l, 5, 2) = substr(dob_digits_r, 7, 2) "
+           "AND substr(dob_digits_l, 7, 2) = substr(dob_digits_r, 5, 2)")
+    return sql, test
 
 
 def dob_two_of_three() -> tuple[str, Test]:
-    parts = ("dob_year", "dob_month", "dob_day")
+    parts = ((0, 4), (4, 6), (6, 8))
 
     def test(x: Record, y: Record) -> bool:
-        if not _ok(x.get("dob_year"), y.get("dob_year")):
+        if not _ok(x.get("dob_digits"), y.get("dob_digits")):
             return False
-        return sum(x[p] == y[p] for p in parts) >= 2
+        return sum(_digits(x, a, b) == _digits(y, a, b) for a, b in parts) >= 2
 
-    sql = " + ".join(f"CAST({p}_l = {p}_r AS INTEGER)" for p in parts) + " >= 2"
+    sql = " + ".join(f"CAST(substr(dob_digits_l, {a + 1}, {b - a}) = substr(dob_digits_r, {a + 1}, {b - a}) AS INTEGER)"
+                     for a, b in parts) + " >= 2"
     return sql, test
 
 
@@ -242,8 +294,10 @@ def _given_name(tf: bool) -> Comparison:
                partly_swapped("given_name", "family_name"), 0.002, 1e-4),
         _level("nickname (nicknames: bill = william)", in_list("given_name_aliases", "given_name"), 0.03, 0.0015),
         _level("Jaro-Winkler >= 0.92", jaro_winkler("given_name", 0.92), 0.05, 0.002),
-        _level("sounds alike (metaphone) or Jaro-Winkler >= 0.8",
-               either(exact("given_name_mp"), jaro_winkler("given_name", 0.8)), 0.03, 0.04),
+        _level("sounds alike (metaphone)", exact("given_name_mp"), 0.02, 0.01),
+        _level("one letter different or two swapped, in 5 letters or more (Damerau-Levenshtein 1, Jaro-Winkler >= 0.7)",
+               damerau("given_name", 1, 5), 0.02, 0.002),
+        _level("Jaro-Winkler >= 0.8", jaro_winkler("given_name", 0.8), 0.01, 0.04),
     ])
 
 
@@ -259,17 +313,20 @@ def _family_name(tf: bool) -> Comparison:
                fix_m=True, fix_u=True),
         _level("shares a part of a double-barrelled name", lists_share("family_name_parts"), 0.02, 0.0005),
         _level("Jaro-Winkler >= 0.92", jaro_winkler("family_name", 0.92), 0.05, 0.002),
-        _level("sounds alike (metaphone) or Jaro-Winkler >= 0.8",
-               either(exact("family_name_mp"), jaro_winkler("family_name", 0.8)), 0.03, 0.03),
+        _level("sounds alike (metaphone)", exact("family_name_mp"), 0.02, 0.01),
+        _level("one letter different or two swapped, in 5 letters or more (Damerau-Levenshtein 1, Jaro-Winkler >= 0.7)",
+               damerau("family_name", 1, 5), 0.02, 0.002),
+        _level("Jaro-Winkler >= 0.8", jaro_winkler("family_name", 0.8), 0.01, 0.03),
     ])
 
 
 def _dob(tf: bool) -> Comparison:
-    return _comparison("dob", "Date of birth: exact, day and month transposed, one-digit typo, two of three parts, "
-                       "within a year", ("dob",), ("dob",), [
-        _level("exact", exact("dob"), 0.93, 0.0003),
+    # On the digits as written (``dob_digits``), so an impossible date such as 19450493 still compares by its parts.
+    return _comparison("dob", "Date of birth: exact, day and month transposed, one digit different or two swapped, "
+                       "two of three parts, within a year", ("dob_digits",), ("dob_digits",), [
+        _level("exact", exact("dob_digits"), 0.93, 0.0003),
         _level("day and month transposed", dob_transposed(), 0.01, 0.00005),
-        _level("one character different", levenshtein("dob", 1), 0.02, 0.003),
+        _level("one character different, or two next to each other swapped", digits_typo("dob_digits"), 0.02, 0.003),
         _level("two of day, month and year agree", dob_two_of_three(), 0.02, 0.03),
         _level("within a year", within("dob_days", 365), 0.005, 0.08),
     ])
@@ -286,27 +343,67 @@ def _both_present(*columns: str) -> tuple[str, Test]:
     return sql, lambda x, y: any(x.get(c) is not None and y.get(c) is not None for c in columns)
 
 
+def _street_similar() -> tuple[str, Test]:
+    """The words of the address other than numbers are alike: Jaro-Winkler >= 0.92 in order or sorted (so spaces typed
+    in the wrong place and address lines in another order cost little), or one contains the other (six letters or more:
+    ``highstreet`` / ``highstreetleeds``)."""
+    key = "address_street"
+
+    def contains(x: Record, y: Record) -> bool:
+        a, b = x.get(key), y.get(key)
+        return _ok(a, b) and ((len(b) >= 6 and b in a) or (len(a) >= 6 and a in b))
+
+    sql = f"(length({key}_r) >= 6 AND contains({key}_l, {key}_r)) OR (length({key}_l) >= 6 AND contains({key}_r, {key}_l))"
+    return either(jaro_winkler(key, 0.92), jaro_winkler("address_street_sorted", 0.92), (sql, contains))
+
+
+def _numbers_agree() -> tuple[str, Test]:
+    """No house or flat number on one side, or a number in common (``flat 3 12 high street`` / ``12 high street``)."""
+
+    def test(x: Record, y: Record) -> bool:
+        a, b = x.get("address_numbers"), y.get("address_numbers")
+        return a is None or b is None or not set(a).isdisjoint(b)
+
+    return ("(address_numbers_l IS NULL OR address_numbers_r IS NULL "
+            "OR list_has_any(address_numbers_l, address_numbers_r))"), test
+
+
 def _location(tf: bool) -> Comparison:
     """Address and postcode as one comparison: they are nearly redundant, and counting both as
-    independent evidence doubles the weight every sibling in a household gets for free."""
+    independent evidence doubles the weight every sibling in a household gets for free.
+
+    "Similar address" needs the house numbers to agree (or one to be missing); the same street with another number is
+    a neighbour, and gets its own, weaker, levels.
+    """
     comparable = _both_present("address", "postcode")
+    street = _street_similar()
+    similar = both(street, _numbers_agree())
+    postcode_typo = damerau("postcode", 1)
+    same_number = exact("address_number")
     return Comparison(
         name="location",
-        description="Address and postcode: same address, similar address and same postcode, same postcode, similar "
-                    "address, same sector, postcode one character different, same district",
+        description="Address and postcode: same address; similar address with the same or a mistyped postcode; same "
+                    "house number and postcode; same street and postcode; same postcode; similar address; same number, "
+                    "postcode mistyped; same street; same sector; postcode mistyped; same district",
         columns=("address", "postcode"),
         levels=(
             Level("missing on either side", f"NOT ({comparable[0]})", lambda x, y: not comparable[1](x, y), is_null=True),
             _level("same address", exact("address"), 0.6, 0.001),
-            _level("similar address, same postcode",
-                   both(exact("postcode"), either(jaro_winkler("address", 0.9), jaccard("address_tokens", 0.5))), 0.05, 0.0005),
+            _level("similar address, same postcode", both(exact("postcode"), similar), 0.05, 0.0005),
+            _level("similar address, postcode one character different or two swapped", both(postcode_typo, similar),
+                   0.01, 0.0001),
+            _level("same house number and postcode", both(exact("postcode"), same_number), 0.01, 0.0002),
+            _level("same street (another house number) and postcode", both(exact("postcode"), street), 0.01, 0.001),
             _level("same postcode", exact("postcode"), 0.2, 0.003),
-            _level("similar address (Jaro-Winkler >= 0.9 or half the words)",
-                   either(jaro_winkler("address", 0.9), jaccard("address_tokens", 0.5)), 0.05, 0.003),
+            _level("similar address (street words alike, numbers agree)", similar,
+                   0.05, 0.003),
+            _level("same house number, postcode one character different or two swapped", both(postcode_typo, same_number),
+                   0.005, 0.0002),
+            _level("same street, another house number", street, 0.01, 0.005),
             _level("same postcode sector", exact("postcode_sector"), 0.03, 0.01),
-            _level("postcode one character different", levenshtein("postcode", 1), 0.02, 0.005),
+            _level("postcode one character different or two swapped", postcode_typo, 0.02, 0.005),
             _level("same postcode district", exact("postcode_district"), 0.02, 0.05),
-            Level("all other comparisons", "ELSE", lambda x, y: True, m=0.03, u=0.928, is_else=True),
+            Level("all other comparisons", "ELSE", lambda x, y: True, m=0.03, u=0.9, is_else=True),
         ),
     )
 
@@ -398,6 +495,8 @@ def available_comparisons(columns_with_values: Sequence[str], exclude: Sequence[
     present = set(columns_with_values)
     if present & {"address", "postcode"}:
         present.add("location")
+    if "dob_digits" in present:
+        present.add("dob")
     if {"dob", "family_name", "given_name"} <= present:
         present.add("twins")
     names = [n for n in BUILDERS if n in present and n not in exclude]

@@ -132,16 +132,15 @@ def build_records(sources: Sequence[Source], id_column: str | None, mapping: Map
         dob_cols = mapping.get("dob") or mapping.get("date_of_birth") or []
         dates = None
         if dob_cols:
-            parsed = parse_date_column([row[dob_cols[0]] for row in source.rows], dob_format)
-            dates = parsed.dates
-            formats[name] = parsed.format
-            bad_dates += [(name, row, value) for row, value in parsed.unparseable]
+            dates = parse_date_column([row[dob_cols[0]] for row in source.rows], dob_format)
+            formats[name] = dates.format
+            bad_dates += [(name, row, value) for row, value in dates.unparseable]
         for i, row in enumerate(source.rows):
             record: dict[str, Any] = {"unique_id": f"{name}:{ids[i]}", "source": name, "record_id": ids[i]}
             for key, cols in mapping.items():
                 target = FIELDS[key]
                 if target == "date_of_birth":
-                    record[target] = dates[i] if dates is not None else None
+                    record[target] = dates.best(i) if dates is not None else None  # a day 93 keeps its year
                 elif target == "full_name":
                     words = row[cols[0]].split()
                     record.setdefault("given_name", words[0] if words else None)

@@ -14,6 +14,8 @@ import jellyfish
 
 __all__ = [
     "address_number",
+    "address_numbers",
+    "address_street",
     "address_tokens",
     "ascii_fold",
     "canonical_forename",
@@ -214,6 +216,29 @@ def address_number(address: str | None) -> str | None:
     if not address:
         return None
     return next((w for w in address.split() if any(ch.isdigit() for ch in w)), None)
+
+
+def address_numbers(address: str | None) -> list[str]:
+    """Distinct words of a normalised address that contain a digit (house, flat numbers), sorted."""
+    if not address:
+        return []
+    return sorted({w for w in address.split() if any(ch.isdigit() for ch in w)})
+
+
+@lru_cache(maxsize=200_000)
+def address_street(address: str | None) -> tuple[str | None, str | None]:
+    """The address without its numbers, as one string with no spaces, in order and with its words sorted:
+    ``"74 karl place port adrian"`` -> ``("karlplaceportadrian", "adriankarlplaceport")``.
+
+    Spaces typed in the wrong place (``"karlp lace"``) or address lines given in another order then cost no
+    more than a letter or two.
+    """
+    if not address:
+        return None, None
+    words = [w for w in address.split() if not any(ch.isdigit() for ch in w)]
+    if not words:
+        return None, None
+    return "".join(words), "".join(sorted(words))
 
 
 # --- sex, identifiers ---------------------------------------------------------------------------------------

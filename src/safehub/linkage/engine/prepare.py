@@ -9,10 +9,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from .dates import parse_date
+from .dates import PartialDate, parse_date, parse_partial_date
 from .errors import LinkageInputError
 from .normalise import (
     address_number,
+    address_numbers,
+    address_street,
     address_tokens,
     canonical_forename,
     family_name_parts,
@@ -51,11 +53,14 @@ PREPARED_COLUMNS: dict[str, pa.DataType] = {
     "family_name_parts": _LIST,
     "family_name_mp": _STR,
     "name_sorted": _STR,
+    "name_min": _STR,
+    "name_max": _STR,
     "dob": _STR,
     "dob_year": _INT,
     "dob_month": _INT,
     "dob_day": _INT,
     "dob_days": _INT,
+    "dob_digits": _STR,
     "sex": _STR,
     "postcode": _STR,
     "postcode_sector": _STR,
@@ -63,6 +68,9 @@ PREPARED_COLUMNS: dict[str, pa.DataType] = {
     "address": _STR,
     "address_tokens": _LIST,
     "address_number": _STR,
+    "address_numbers": _LIST,
+    "address_street": _STR,
+    "address_street_sorted": _STR,
     "town": _STR,
     "nhs_number": _STR,
     "upn": _STR,
@@ -120,8 +128,11 @@ def _mapped(values: Sequence[object], fn: Callable[[Any], Any]) -> list[Any]:
     return out
 
 
-def _date_iso(value: object) -> dt.date | None:
-    return parse_date(value)
+def _date_or_digits(value: object) -> dt.date | PartialDate | None:
+    """A date; else, for a value shaped like a date but not one (``19450493``), its digits; else ``None``."""
+    if isinstance(value, PartialDate):
+        return value
+    return parse_date(value) or parse_partial_date(value)
 
 
 def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_columns: Sequence[str] = ()) -> dict:
@@ -148,13 +159,21 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     out["family_name_parts"] = [list(p) if p else None for p in parts]
     out["family_name_mp"] = _mapped(family, phonetic)
     out["name_sorted"] = [" ".join(sorted((g, f))) if g and f else None for g, f in zip(given, family, strict=True)]
+    # The alphabetically first and last of forename and surname, for blocking on names typed in the other field
+    # ("hannah mihal" / "mihal hannsh" share name_max).
+    out["name_min"] = [min(g, f) if g and f else None for g, f in zip(given, family, strict=True)]
+    out["name_max"] = [max(g, f) if g and f else None for g, f in zip(given, family, strict=True)]
 
-    dates = _mapped(col("date_of_birth"), _date_iso)
+    written = _mapped(col("date_of_birth"), _date_or_digits)
+    # ``dob_digits`` (YYYYMMDD as written) is what the date of birth comparison reads, so a day 93 still lets the year
+    # and month count; the other dob columns hold real dates only.
+    dates = [d if isinstance(d, dt.date) else None for d in written]
     out["dob"] = [d.isoformat() if d else None for d in dates]
     out["dob_year"] = [d.year if d else None for d in dates]
     out["dob_month"] = [d.month if d else None for d in dates]
     out["dob_day"] = [d.day if d else None for d in dates]
     out["dob_days"] = [(d - _EPOCH).days if d else None for d in dates]
+    out["dob_digits"] = [d.strftime("%Y%m%d") if isinstance(d, dt.date) else d.digits() if d else None for d in written]
 
     out["sex"] = _mapped(col("sex"), normalise_sex)
     pcs = _mapped(col("postcode"), postcode_parts)
@@ -165,6 +184,10 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     out["address"] = address
     out["address_tokens"] = [address_tokens(a) if a else None for a in address]
     out["address_number"] = _mapped(address, address_number)
+    out["address_numbers"] = [address_numbers(a) or None if a else None for a in address]
+    streets = _mapped(address, address_street)
+    out["address_street"] = [s[0] for s in streets]
+    out["address_street_sorted"] = [s[1] for s in streets]
     out["town"] = _mapped(col("town"), normalise_text)
     out["nhs_number"] = _mapped(col("nhs_number"), normalise_nhs_number)
     out["upn"] = _mapped(col("upn"), normalise_upn)

@@ -19,23 +19,28 @@ DEFAULT_BLOCKING_RULES: tuple[BlockingRule, ...] = (
     ("nhs_number",),
     ("upn",),
     ("police_id",),
-    ("dob",),
+    ("dob_digits",),
     ("given_name_canon", "family_name"),
     ("given_name_mp", "family_name_mp"),
     ("name_sorted",),
     ("postcode", "given_name_mp"),
     ("postcode", "family_name_mp"),
+    ("postcode", "name_min"),
+    ("postcode", "name_max"),
     ("address",),
     ("postcode", "address_number"),
     ("family_name", "address_number"),
+    ("family_name_mp", "address_number"),
     ("given_name", "address_number"),
+    ("given_name", "address_street"),
+    ("address_street_sorted", "town"),
     ("postcode", "town"),
     ("town", "given_name"),
     ("town", "family_name"),
 )
 #: Expectation-maximisation passes: each estimates m for the comparisons it does not block on.
 DEFAULT_EM_BLOCKING_RULES: tuple[BlockingRule, ...] = (
-    ("dob",),
+    ("dob_digits",),  # the column the date of birth comparison reads, so Splink leaves that comparison out of this pass
     ("given_name_canon", "family_name"),
 )
 #: Exact agreement on these is taken as a (near-)certain match when estimating the prior.

@@ -37,3 +37,23 @@ def test_column_reports_unparseable_rows_and_carries_on():
     assert column.format == "%Y%m%d"
     assert column.dates == [dt.date(1985, 3, 17), None, None, None, dt.date(2000, 2, 29)]
     assert column.unparseable == [(3, "1985-13-45"), (4, "20010229")]
+
+
+def test_impossible_dates_keep_their_digits():
+    from safehub.linkage.engine.dates import PartialDate, parse_partial_date
+
+    assert parse_partial_date("19450493") == PartialDate(1945, 4, 93)
+    assert parse_partial_date("19450493").digits() == "19450493"
+    assert parse_partial_date("31/02/2015") == PartialDate(2015, 2, 31)
+    assert parse_partial_date("30/13/85", "%d/%m/%y") == PartialDate(1985, 13, 30)
+    # real dates, blanks, other shapes, implausible years and "day/month unknown" are not partial dates
+    for value in ("1945-04-03", "", None, "soon", "00000493", "19450000", "12-Foo-2015"):
+        assert parse_partial_date(value) is None, value
+
+
+def test_column_keeps_partial_dates_of_unparseable_rows():
+    column = parse_date_column(["19850317", "19450493", "rubbish", ""], "%Y%m%d")
+    assert [r for r, _ in column.unparseable] == [2, 3]
+    assert column.best(0) == dt.date(1985, 3, 17)
+    assert column.best(1).digits() == "19450493"
+    assert column.best(2) is None and column.best(3) is None

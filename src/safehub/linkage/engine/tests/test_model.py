@@ -95,3 +95,50 @@ def test_review_band_and_evidence_columns(synth_run):
     evidence = prediction.evidence(0)
     assert set(synth_run.model.comparisons) <= set(evidence)
     assert evidence["total"]["match_probability"] == prediction.pairs["match_probability"][0].as_py()
+
+
+#: Pairs that reach the levels added for typos: impossible dates, swapped digits, spaces in the wrong place, address
+#: lines in another order, a missing street, one letter different in a name, names typed in the other field.
+TRICKY = [
+    {"given_name": "Clain", "family_name": "Green", "date_of_birth": "19740164", "postcode": "3192",
+     "address": "84 maccallum circuit barley hill"},
+    {"given_name": "Clsin", "family_name": "Green", "date_of_birth": "1974-06-14", "postcode": "3129",
+     "address": "84 maccallumc ircuit barley hill"},
+    {"given_name": "Hannah", "family_name": "Mihal", "date_of_birth": "19170509", "postcode": "3129",
+     "address": "barley hill 84 maccallum circuit"},
+    {"given_name": "Mihal", "family_name": "Hannsh", "date_of_birth": "19175009", "postcode": "3192", "address": "84"},
+    {"given_name": "Taliah", "family_name": "Morrison", "date_of_birth": "19090828", "postcode": "BD5 9ZL",
+     "address": "7 cope place strawberry fields"},
+    {"given_name": "Samantha", "family_name": "Nguyen", "date_of_birth": "19092808", "postcode": "BD5 9LZ",
+     "address": "18 copeplace strawberrmyfields"},
+    {"given_name": "Smith", "family_name": "Smyth", "date_of_birth": "31/02/2015", "postcode": "BD5 9ZL",
+     "address": "flat 3, 18 cope place"},
+    {"given_name": "Smyth", "family_name": "Smith", "date_of_birth": "2015-02-13", "postcode": "BD59ZL",
+     "address": "18 cope place strawberry fields"},
+]
+
+
+def test_score_pair_agrees_with_splink_on_typos(synth_run):
+    """Every pair of the tricky records: Splink and score_pair reach the same level of every comparison."""
+    from safehub.linkage.engine import LinkageSettings, predict, prepare
+
+    records = [{"unique_id": str(i), "source": "all", **r} for i, r in enumerate(TRICKY)]
+    prepared = prepare(records)
+    settings = LinkageSettings(blocking_rules=[("source",)], threads=1)
+    pairs = predict(prepared, synth_run.model, settings, min_probability=0.0).pairs
+    assert pairs.num_rows == len(TRICKY) * (len(TRICKY) - 1) // 2
+    rows = {r["unique_id"]: r for r in prepared.to_pylist()}
+    reached = set()
+    for i in range(pairs.num_rows):
+        left, right = rows[pairs["unique_id_l"][i].as_py()], rows[pairs["unique_id_r"][i].as_py()]
+        _, evidence = score_pair(synth_run.model, left, right)
+        for comparison in synth_run.model.comparisons:
+            assert evidence[comparison]["gamma"] == pairs[f"gamma_{comparison}"][i].as_py(), (comparison, left, right)
+            reached.add((comparison, evidence[comparison]["level"]))
+    for expected in [("dob", "one character different, or two next to each other swapped"),
+                     ("dob", "day and month transposed"), ("location", "same house number and postcode"),
+                     ("location", "similar address, postcode one character different or two swapped"),
+                     ("location", "same house number, postcode one character different or two swapped"),
+                     ("location", "same street, another house number"), ("given_name", "swapped with surname")]:
+        assert expected in reached, expected
+    assert any(c == "given_name" and level.startswith("one letter different") for c, level in reached)

@@ -96,3 +96,28 @@ def test_prepare_rejects_bad_ids():
 def test_normalise_record_matches_prepare():
     record = {"unique_id": "x", "given_name": "Bob", "family_name": "O'Neil", "date_of_birth": "2012-01-31"}
     assert normalise_record(record) == prepare([record]).to_pylist()[0]
+
+
+def test_address_street_keys_ignore_numbers_spaces_and_line_order():
+    from safehub.linkage.engine.normalise import address_numbers, address_street
+
+    assert address_street("74 karl place port adrian") == ("karlplaceportadrian", "adriankarlplaceport")
+    assert address_street("74 karlp lace port adrian")[0] == "karlplaceportadrian"
+    assert address_street("port adrian 74 karl place")[1] == address_street("74 karl place port adrian")[1]
+    assert address_street("74") == (None, None) and address_street(None) == (None, None)
+    assert address_numbers("flat 3 12 high street") == ["12", "3"]
+
+
+def test_prepare_keeps_digits_of_impossible_dates_and_name_order():
+    from safehub.linkage.engine.dates import PartialDate
+
+    a, b, c = prepare([
+        {"unique_id": "a", "given_name": "Hannah", "family_name": "Mihal", "date_of_birth": "19450493"},
+        {"unique_id": "b", "given_name": "Mihal", "family_name": "Hannsh", "date_of_birth": PartialDate(1945, 4, 39)},
+        {"unique_id": "c", "date_of_birth": dt.date(2015, 3, 4), "address": "12 High Street"},
+    ]).to_pylist()
+    assert a["dob"] is None and a["dob_year"] is None and a["dob_digits"] == "19450493"
+    assert b["dob_digits"] == "19450439" and c["dob_digits"] == "20150304"
+    assert a["name_max"] == b["name_max"] == "mihal"  # blocks "one name typed in the other field"
+    assert (a["name_min"], b["name_min"]) == ("hannah", "hannsh")
+    assert c["address_street"] == "highstreet" and c["address_numbers"] == ["12"]
