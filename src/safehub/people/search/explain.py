@@ -8,6 +8,7 @@ level the engine adds later still reads sensibly (as "<comparison>: <label>").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,18 +17,24 @@ __all__ = ["matched_on"]
 # (comparison, words the level label contains) -> phrase; the first entry whose words all appear wins.
 _PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {
     "given_name": [
+        (("partly swapped",), "first name and surname partly swapped"),
+        (("one letter different",), "first name spelt slightly differently"),
         (("swapped",), "first name and surname swapped"),
         (("nickname",), "nickname of first name"),
         (("exact",), "first name"),
         (("sounds",), "first name sounds alike"),
-        (("jaro",), "first name spelt slightly differently"),
+        (("0.9",), "first name spelt slightly differently"),
+        (("jaro",), "first name spelt similarly"),
     ],
     "family_name": [
-        (("swapped",), ""),  # said once, by the first name
+        (("counted under",), ""),  # a swap is said once, by the first name
+        (("swapped with",), ""),
+        (("one letter different",), "surname spelt slightly differently"),
         (("double-barrelled",), "part of a double-barrelled surname"),
         (("exact",), "surname"),
         (("sounds",), "surname sounds alike"),
-        (("jaro",), "surname spelt slightly differently"),
+        (("0.9",), "surname spelt slightly differently"),
+        (("jaro",), "surname spelt similarly"),
     ],
     "dob": [
         (("exact",), "date of birth"),
@@ -36,32 +43,23 @@ _PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {
         (("two of",), "two of day, month and year of birth"),
         (("within a year",), "date of birth within a year"),
     ],
-    "location": [
-        (("same address",), "address"),
-        (("same postcode",), "postcode"),
-        (("similar address",), "similar address"),
-        (("sector",), "postcode sector"),
-        (("one character",), "postcode one character different"),
-        (("district",), "postcode district"),
-    ],
-    "postcode": [
-        (("exact",), "postcode"),
-        (("sector",), "postcode sector"),
-        (("one character",), "postcode one character different"),
-        (("district",), "postcode district"),
-    ],
-    "address": [(("exact",), "address"), (("",), "similar address")],
     "nhs_number": [(("same",), "NHS number")],
     "upn": [(("same",), "unique pupil number")],
     "police_id": [(("same",), "police reference")],
     "sex": [(("same",), "sex")],
-    "town": [(("exact",), "town"), (("jaro",), "town spelt slightly differently")],
+    "town": [(("exact",), "town"), (("jaro",), "town spelt similarly")],
     "twins": [(("",), "")],  # a penalty, never a reason
 }
+#: Comparisons whose level labels read well as they are, once "same" and asides are dropped ("same house number and
+#: postcode" -> "house number and postcode").
+_AS_LABELLED = frozenset({"location", "postcode", "address"})
+_ASIDE = re.compile(r"\s*\([^)]*\)|\s*or two swapped|^same\s+|(?<=, )same\s+")
 
 
 def _phrase(comparison: str, label: str) -> str:
     text = label.lower()
+    if comparison in _AS_LABELLED:
+        return _ASIDE.sub("", text).strip(" ,") or text
     for words, phrase in _PHRASES.get(comparison, []):
         if all(w in text for w in words):
             return phrase
