@@ -14,6 +14,7 @@ from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects f
 from safehub.meetings.tests.fixtures import meetings_world  # noqa: F401 - objects for the meetings rows
 from safehub.missing.tests.fixtures import missing_world  # noqa: F401 - objects for the missing rows
 from safehub.network.tests.fixtures import network_world  # noqa: F401 - objects for the network rows
+from safehub.performance.tests.fixtures import performance_world  # noqa: F401 - objects for the performance rows
 from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
 
 PERSONAS = [
@@ -187,6 +188,35 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:meetings_get", "meetings_panel_meeting"): {**{p: 404 for p in PERSONAS}, "panel_chair": 200, "anonymous": 401},
     ("api:meetings_actions", None): {**{p: 200 for p in PERSONAS}, "anonymous": 401},
     ("api:meetings_update_action", "meetings_action"): {p: 405 for p in PERSONAS},  # PATCH only
+    # performance and reports: the scorecard, its exports and indicator pages for board members, analysts and MASH
+    # practitioners; drill-down to records for analysts (pseudonymised) and MASH practitioners, never the board;
+    # analysts edit targets, comparators and the population; agencies in a round rate themselves (performance_round:
+    # social care, police and health), the board and analysts see the matrix (performance_world in
+    # src/safehub/performance/tests/fixtures.py)
+    ("reports:scorecard", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200, "board_member": 200},
+    ("reports:scorecard_pdf", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                      "board_member": 200},
+    ("reports:scorecard_xlsx", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                       "board_member": 200},
+    ("reports:indicator", "performance_indicator"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                                     "board_member": 200},
+    ("reports:drilldown", "performance_indicator"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200},
+    ("performance:indicators", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                       "board_member": 200},
+    ("performance:indicator_edit", "performance_indicator"): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED),
+                                                              "analyst": 200},
+    ("performance:population", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200},
+    ("performance:standards", None): {**row(200, 200, 200, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                      "board_member": 200},
+    ("performance:round_rate", "performance_round"): {**row(200, 200, 200, 403, 403, CASE_ROLES_DENIED), "analyst": 200},
+    ("performance:round_matrix", "performance_round"): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                                        "board_member": 200},
+    ("api:performance_scorecard", None): {**row(200, 403, 403, 403, 403, API_DENIED), "analyst": 200, "board_member": 200},
+    ("api:performance_indicators", None): {**row(200, 403, 403, 403, 403, API_DENIED), "analyst": 200,
+                                           "board_member": 200},
+    ("api:performance_matrix", "performance_round"): {**row(403, 403, 403, 403, 403, API_DENIED), "analyst": 200,
+                                                      "board_member": 200},
+    ("api:performance_rate", "performance_round"): {p: 405 for p in PERSONAS},  # POST only
     # network: graph pages for every case role through Link.objects.visible_to (network_world in
     # src/safehub/network/tests/fixtures.py: a person of concern and places recorded by the police, one place police-only);
     # cohorts for the partnership roles; counts without names for the board and analysts
@@ -274,6 +304,8 @@ FIXTURE_OBJECTS = {
     "network_hidden_place": ("network_world", "hidden_place"),
     "network_group": ("network_world", "group"),
     "network_cohort": ("network_world", "cohort"),
+    "performance_round": ("performance_world", "round"),
+    "performance_indicator": ("performance_world", "indicator"),
 }
 
 

@@ -19,6 +19,7 @@ from safehub.people.search.forms import api_query
 from safehub.people.search.schemas import SearchHitOut, SearchValidationErrorOut
 from safehub.people.search.service import find_children as rank_children
 from safehub.people.selectors import child_view, search_children
+from safehub.performance.api import router as performance_router
 from safehub.risk.api import router as risk_router
 
 from .auth import TokenAuth, UserSession
@@ -35,6 +36,7 @@ api.add_router("/risk", risk_router)
 api.add_router("/intake", intake_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/missing", missing_router)
+api.add_router("/performance", performance_router)
 api.add_router("/network", network_router)
 
 

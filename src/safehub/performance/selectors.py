@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .models import RAG_RANK, AssessmentRound, Commentary, Standard, StandardRating
 
@@ -91,3 +91,18 @@ def commentary_for(period_keys: dict[str, str]) -> dict[str, Commentary]:
     for indicator, key in period_keys.items():
         query |= Q(indicator=indicator, period=key)
     return {c.indicator: c for c in Commentary.objects.filter(query).select_related("author")}
+
+
+def dashboard_summary() -> dict:
+    """The dashboard panel for board members and analysts: the newest standards round and how far agencies have got."""
+    round_ = AssessmentRound.objects.select_related("standard_set").order_by("-opens_on", "-pk").first()
+    if round_ is None:
+        return {"round": None}
+    standards = round_.standard_set.standards.count()
+    per_agency = dict(
+        StandardRating.objects.filter(round=round_).values_list("agency_id").annotate(n=Count("id")).values_list(
+            "agency_id", "n")
+    )
+    agencies = round_.agencies.count()
+    complete = sum(1 for n in per_agency.values() if n >= standards)
+    return {"round": round_, "agencies": agencies, "complete": complete, "standards": standards}

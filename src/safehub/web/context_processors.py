@@ -33,6 +33,10 @@ def navigation(request):
             items.append(("Network", reverse("network:home")))
         elif user.has_perm("network.view_aggregates"):
             items.append(("Network counts", reverse("network:hotspot_counts")))
+        if user.has_perm("performance.view_aggregates"):
+            items.append(("Scorecard", reverse("reports:scorecard")))
+        if user.has_perm("performance.view_standards"):
+            items.append(("Standards", reverse("performance:standards")))
         if user.has_perm("core.view_audit"):
             items.append(("Audit trail", reverse("core:audit")))
     path = request.path if request is not None else ""

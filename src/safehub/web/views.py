@@ -79,6 +79,10 @@ def dashboard(request):
                 for row in SourceRecord.objects.values("agency__name").annotate(n=Count("id")).order_by("agency__name")
             ],
         }
+    if roles & {Role.ANALYST, Role.BOARD_MEMBER}:
+        from safehub.performance.selectors import dashboard_summary
+
+        panels["performance"] = dashboard_summary()
     if Role.ADMINISTRATOR in roles:
         panels["admin"] = {
             "users": User.objects.filter(is_active=True).count(),

@@ -1,1 +1,1 @@
-from .fixtures import scorecard_world  # noqa: F401 - the hand-built partnership for indicator tests
+from .fixtures import performance_world, scorecard_world  # noqa: F401 - fixtures for this app's tests

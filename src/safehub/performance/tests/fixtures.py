@@ -149,3 +149,24 @@ def scorecard_world(personas, agencies) -> ScorecardWorld:
         Action.objects.create(meeting=meeting, details="Do it", owner_agency=owner, due_on=d(due), status=status,
                               completed_at=at(completed) if completed else None, created_by=board_member)
     return ScorecardWorld(c, agencies, personas)
+
+
+@dataclass
+class PerformanceWorld:
+    standard_set: object
+    round: object
+    indicator: object  # has .pk = an indicator id, for URLs that take one
+
+
+@pytest.fixture
+def performance_world(personas, agencies) -> PerformanceWorld:
+    """A standards round for social care, police and health (not the voluntary sector), for the matrix and page tests."""
+    from types import SimpleNamespace
+
+    from safehub.performance import services
+
+    standard_set = services.define_standard_set("test-standards", "Test standards",
+                                                [("1", "Leadership"), ("2", "Training"), ("3", "Information sharing")])
+    round_ = services.open_round(standard_set, name="Round 2026", opens_on=d("2026-01-05"), due_on=d("2026-03-31"),
+                                 agencies=[agencies["social_care"], agencies["police"], agencies["health"]])
+    return PerformanceWorld(standard_set, round_, SimpleNamespace(pk="contacts"))
