@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import get_resolver, reverse
 
+from safehub.assurance.tests.fixtures import assurance_world  # noqa: F401 - objects for the assurance rows
 from safehub.core.models import AuditEvent
 from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
 from safehub.meetings.tests.fixtures import meetings_world  # noqa: F401 - objects for the meetings rows
@@ -33,6 +34,7 @@ PERSONAS = [
 # restricted_child is known to police and restricted to the MASH practitioner by name.
 CASE_ROLES_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 302}
 API_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 401}
+ASSURANCE_READERS = {"analyst": 200, "board_member": 200, "admin": 200}  # the assurance pages' readers beyond case roles
 
 
 def row(mash, police, health, chair, missing, denied):
@@ -255,6 +257,56 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("api:network_people_linked", None): row(200, 200, 200, 200, 200, API_DENIED),
     ("api:network_links", None): row(200, 200, 200, 200, 200, API_DENIED),  # GET lists new links; POST records one
     ("api:network_path", None): row(422, 422, 422, 422, 422, API_DENIED),  # from_node and to_node are required
+    # assurance (src/safehub/assurance/permissions.py; assurance_world in src/safehub/assurance/tests/fixtures.py): section 11
+    # returns for their own agency to contributors, every return to the board, chairs, admins and analysts; case reviews for
+    # chairs, the board and admins; private fostering for the MASH; aggregates (annual report) for the board and analysts
+    ("assurance:home", None): {**row(200, 200, 200, 200, 403, CASE_ROLES_DENIED), "analyst": 200, "board_member": 200,
+                               "admin": 200},
+    ("assurance:rounds", None): {**row(200, 200, 200, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:open_round", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "board_member": 200, "admin": 200},
+    ("assurance:round", "assurance_round"): {**row(200, 200, 200, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:return", "assurance_police_return"): {**row(404, 200, 404, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:return", "assurance_health_return"): {**row(404, 404, 200, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:challenge", "assurance_police_return"): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED),
+                                                         "board_member": 200, "admin": 200},
+    ("assurance:reviews", None): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), "board_member": 200, "admin": 200},
+    ("assurance:notify", None): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), "admin": 200},
+    ("assurance:review", "assurance_review"): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), "board_member": 200,
+                                               "admin": 200},
+    ("assurance:recommendation_action", "assurance_recommendation"): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED),
+                                                                      "admin": 200},
+    ("assurance:complete_action", "assurance_tracked_action"): {**row(200, 403, 403, 200, 403, CASE_ROLES_DENIED),
+                                                                "analyst": 403, "board_member": 200, "admin": 200},
+    ("assurance:audits", None): {**row(200, 200, 200, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:create_audit", None): row(200, 403, 403, 200, 403, CASE_ROLES_DENIED),
+    ("assurance:audit", "assurance_audit"): {**row(200, 200, 200, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:answer_case", "assurance_audit_case"): row(200, 200, 200, 403, 403, CASE_ROLES_DENIED),
+    ("assurance:plans", None): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:create_plan", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "board_member": 200, "admin": 200},
+    ("assurance:plan", "assurance_plan"): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:plan_pdf", "assurance_plan"): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:plan_action", "assurance_plan_action"): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED),
+                                                         **ASSURANCE_READERS},
+    ("assurance:training", None): {**row(403, 403, 403, 200, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:record_session", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
+    ("assurance:private_fostering", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("assurance:notify_private_fostering", None): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("assurance:private_fostering_arrangement", "assurance_arrangement"): row(200, 403, 403, 403, 403, CASE_ROLES_DENIED),
+    ("assurance:private_fostering_counts", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                                   "board_member": 200},
+    ("assurance:private_fostering_chart", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "analyst": 200,
+                                                  "board_member": 200},
+    ("assurance:annual_reports", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:annual_report", "assurance_report"): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), **ASSURANCE_READERS},
+    ("assurance:annual_report_pdf", "assurance_report"): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED),
+                                                          **ASSURANCE_READERS},
+    ("assurance:annual_report_docx", "assurance_report"): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED),
+                                                           **ASSURANCE_READERS},
+    ("api:assurance_s11_matrix", "assurance_round"): {**row(403, 403, 403, 200, 403, API_DENIED), "board_member": 200,
+                                                      "admin": 200},
+    ("api:assurance_audit_grades", "assurance_audit"): {**row(200, 200, 200, 200, 403, API_DENIED), "analyst": 200,
+                                                        "board_member": 200, "admin": 200},
+    ("api:assurance_training_compliance", None): {**{p: 422 for p in PERSONAS}, "anonymous": 401},  # start and end required
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 
@@ -280,6 +332,18 @@ def test_every_url_has_a_row():
 
 # Objects an app makes in a fixture of its own (imported above): key -> (fixture name, attribute).
 FIXTURE_OBJECTS = {
+    "assurance_round": ("assurance_world", "round"),
+    "assurance_police_return": ("assurance_world", "police_return"),
+    "assurance_health_return": ("assurance_world", "health_return"),
+    "assurance_review": ("assurance_world", "review"),
+    "assurance_recommendation": ("assurance_world", "recommendation"),
+    "assurance_tracked_action": ("assurance_world", "tracked_action"),
+    "assurance_audit": ("assurance_world", "audit"),
+    "assurance_audit_case": ("assurance_world", "audit_case"),
+    "assurance_plan": ("assurance_world", "plan"),
+    "assurance_plan_action": ("assurance_world", "plan_action"),
+    "assurance_arrangement": ("assurance_world", "arrangement"),
+    "assurance_report": ("assurance_world", "report"),
     "intake_contact": ("intake_world", "contact"),
     "intake_hidden_contact": ("intake_world", "hidden_contact"),
     "intake_police_check": ("intake_world", "police_check"),

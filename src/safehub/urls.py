@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("safehub.reports.urls")),
     path("network/", include("safehub.network.urls")),
     path("meetings/", include("safehub.meetings.urls")),
+    path("assurance/", include("safehub.assurance.urls")),
     path("risk/", include("safehub.risk.urls")),
     path("missing/", include("safehub.missing.urls")),
     path("intake/", include("safehub.intake.urls")),

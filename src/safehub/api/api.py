@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
 
+from safehub.assurance.api import router as assurance_router
 from safehub.core.access import get_visible_or_404
 from safehub.core.audit import record_audit
 from safehub.intake.api import router as intake_router
@@ -35,6 +36,7 @@ api = NinjaAPI(
 api.add_router("/risk", risk_router)
 api.add_router("/intake", intake_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/assurance", assurance_router)
 api.add_router("/missing", missing_router)
 api.add_router("/performance", performance_router)
 api.add_router("/network", network_router)

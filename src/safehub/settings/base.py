@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "safehub.core",
     "safehub.people",
+    "safehub.assurance",
     "safehub.performance",
     "safehub.reports",
     "safehub.network",

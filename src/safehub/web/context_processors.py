@@ -29,6 +29,8 @@ def navigation(request):
             items.append(("Risk tools", reverse("risk:tools")))
         if user.has_perm("meetings.view_meetings"):
             items.append(("Boards and panels", reverse("meetings:bodies")))
+        if user.has_perm("assurance.view_assurance"):
+            items.append(("Assurance", reverse("assurance:home")))
         if user.has_perm("network.view_network"):
             items.append(("Network", reverse("network:home")))
         elif user.has_perm("network.view_aggregates"):
