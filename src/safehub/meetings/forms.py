@@ -12,8 +12,28 @@ from .minutes import SUPPORTED
 from .models import Action, Attendance, Body, ExemptCategory, Membership
 from .services import MeetingsError
 
+GOVUK_WIDGET_CLASSES = {
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+}
+
 
 class GovForm(forms.Form):
+    """Widgets carry the GOV.UK classes (a checkbox without `govuk-checkboxes__input` sits under its styled label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden:
+                continue
+            css = next((c for kind, c in GOVUK_WIDGET_CLASSES.items() if type(widget) is kind), "govuk-input")
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
     def summary_errors(self) -> list[tuple[str, str]]:
         return [(f"id_{self.prefix + '-' if self.prefix else ''}{name}" if name in self.fields else "", message)
                 for name, messages in self.errors.items() for message in messages]

@@ -106,6 +106,7 @@ class MeetingView:
     next: Meeting | None
     can_run: bool
     cases: list[PanelCase] = field(default_factory=list)
+    unplaced_actions: list[Action] = field(default_factory=list)  # agreed at the meeting but not under any item
 
 
 def meeting_view(user, meeting: Meeting) -> MeetingView:
@@ -133,6 +134,7 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         next=siblings.filter(date__gt=meeting.date).order_by("date").first(),
         can_run=may_run(user, meeting.body),
         cases=cases,
+        unplaced_actions=list(actions.filter(meeting=meeting, item__isnull=True).order_by("pk")),
     )
 
 

@@ -496,6 +496,16 @@ def _put_on_plan(action: Action, *, actor: User | None, now: dt.datetime) -> Non
     action.save(update_fields=["plan_item_id"])
 
 
+def _complete_on_plan(action: Action, *, actor: User | None, note: str, now: dt.datetime) -> None:
+    from safehub.intake.models import PlanItem
+    from safehub.intake.services import complete_plan_item
+
+    plan_item = PlanItem.objects.filter(pk=action.plan_item_id).first()
+    if plan_item is not None:
+        evidence = note.strip() or f"{action.meeting.body.name} action {action.reference} done"
+        complete_plan_item(plan_item, actor=actor, evidence=evidence, now=now)
+
+
 ALLOWED_MOVES = {
     "open": {"done", "overdue", "carried_forward", "dropped"},
     "overdue": {"open", "done", "carried_forward", "dropped"},
@@ -517,7 +527,8 @@ def update_action_status(
 ) -> Action:
     """Move an action on (done, carried forward, dropped, overdue, reopened), with a history row.
 
-    Completing a case-panel action writes `panel.action_completed` on the child's (or person's) timeline. Dropping an
+    Completing a case-panel action writes `panel.action_completed` on the child's (or person's) timeline and completes
+    the item it put on the child's plan (intake's `complete_plan_item`). Dropping an
     action needs a reason. Audits `action.status_changed`.
     """
     now = _now(now)
@@ -548,6 +559,8 @@ def update_action_status(
                 outcome=note.strip(), caveat=action.panel_case.caveat if action.panel_case_id else Caveat.PARTNERSHIP,
                 detail=action, actor=actor, precision=Event.Precision.EXACT,
             )
+    if status == Action.Status.DONE and action.plan_item_id:
+        _complete_on_plan(action, actor=actor, note=note, now=now)
     record_audit(actor, "action.status_changed", action, detail={"from": before, "to": status, "note": note.strip()})
     return action
 
@@ -593,6 +606,9 @@ def minutes_content(meeting: Meeting) -> dict:
             }
             for i in meeting.items.prefetch_related("decisions", "actions__owner_agency", "actions__owner_user")
         ],
+        "actions": [{"reference": a.reference, "details": a.details, "owner": a.owner_label,
+                     "due": a.due_on.isoformat() if a.due_on else None}
+                    for a in meeting.actions.filter(item__isnull=True).select_related("owner_agency", "owner_user")],
     }
 
 
