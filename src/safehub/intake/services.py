@@ -632,6 +632,51 @@ def add_plan_item(
 
 
 @transaction.atomic
+def complete_plan_item(
+    item: PlanItem, *, actor: User | None, evidence: str = "", now: dt.datetime | None = None
+) -> PlanItem:
+    """Mark an action on a child's plan done (how a panel or meeting closes the plan item its action put there).
+
+    Writes a `plan_item_completed` event on the child (owned by the actor's agency, else the item owner's, else the lead
+    practitioner's) with the evidence as its outcome, and audits `plan_item.completed`. Completing an item already done
+    changes nothing; a cancelled item cannot be completed.
+    """
+    if item.status == PlanItem.Status.DONE:
+        return item
+    if item.status == PlanItem.Status.CANCELLED:
+        raise IntakeError("status", "This plan action was cancelled; it cannot be completed")
+    now = _now(now)
+    item.status = PlanItem.Status.DONE
+    item.save(update_fields=["status"])
+    plan = item.plan
+    agency = (
+        getattr(actor, "agency", None)
+        or item.owner_agency
+        or getattr(plan.lead_practitioner, "agency", None)
+    )
+    if agency is not None:
+        record_event(
+            child=plan.child,
+            agency=agency,
+            type="plan_item_completed",
+            occurred_at=now,
+            title=f"{plan.get_type_display()}: action completed",
+            summary=item.text,
+            outcome=evidence.strip(),
+            detail=item,
+            actor=actor,
+            precision=Event.Precision.EXACT,
+        )
+    record_audit(
+        actor,
+        "plan_item.completed",
+        item,
+        detail={"plan": plan.pk, "child": plan.child_id, "source": item.source, "evidence": evidence.strip()},
+    )
+    return item
+
+
+@transaction.atomic
 def complete_task(task: Task, *, actor: User, now: dt.datetime | None = None) -> Task:
     """Mark a task done. Audits `task.completed`."""
     if task.done_at is None:

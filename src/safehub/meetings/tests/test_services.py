@@ -112,6 +112,14 @@ def test_panel_action_goes_on_plan_and_timeline(meetings_world, world, personas)
     done = Event.objects.get(type="panel.action_completed", child=world.police_child)
     assert done.outcome == "Visit held"
     assert [a.pk for a in my_actions(personas["police_contributor"])] == []
+    item.refresh_from_db()
+    assert item.status == PlanItem.Status.DONE
+    on_plan = Event.objects.get(type="plan_item_completed", child=world.police_child)
+    police = personas["police_contributor"].agency
+    assert (on_plan.outcome, on_plan.detail_id, on_plan.agency) == ("Visit held", str(item.pk), police)
+    from safehub.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="plan_item.completed", object_id=str(item.pk)).count() == 1
 
 
 def test_flagged_subjects_from_events(world, personas, agencies):
