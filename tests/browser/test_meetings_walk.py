@@ -37,14 +37,6 @@ EXEMPT_TITLE = "Rapid review: Child Q"
 EXEMPT_MINUTES = "The board heard the confidential findings of the rapid review."
 
 
-@pytest.fixture
-def page(browser, built_assets, live_server):
-    """As conftest's `page`, but axe-core may be injected while the Content Security Policy forbids inline scripts."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
 def accessible(page, name: str) -> None:
     assert run_axe(page) == [], name
     screenshot(page, f"meetings-{name}")
