@@ -17,6 +17,7 @@ from safehub.missing.tests.fixtures import missing_world  # noqa: F401 - objects
 from safehub.network.tests.fixtures import network_world  # noqa: F401 - objects for the network rows
 from safehub.performance.tests.fixtures import performance_world  # noqa: F401 - objects for the performance rows
 from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
+from safehub.trust.tests.fixtures import trust_world  # noqa: F401 - objects for the trust rows
 
 PERSONAS = [
     "mash_practitioner",
@@ -371,6 +372,7 @@ FIXTURE_OBJECTS = {
     "meetings_first": ("meetings_world", "first"),
     "meetings_panel_meeting": ("meetings_world", "panel_meeting"),
     "meetings_action": ("meetings_world", "action"),
+    "trust_sar": ("trust_world", "sar"),
     "risk_assessment": ("risk_world", "assessment"),
     "risk_assessment_mash_only": ("risk_world", "mash_only"),
     "risk_assessment_restricted": ("risk_world", "restricted"),

@@ -385,6 +385,33 @@ def minutes_import(
         raise typer.Exit(code)
 
 
+retention_app = typer.Typer(help="Anonymise records past their retention period.", no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("run")
+def retention_run(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be anonymised; change nothing.")] = False,
+    today: Annotated[str | None, typer.Option(help="Run as of this date (YYYY-MM-DD); default today.")] = None,
+) -> None:
+    """Anonymise every record whose retention period has ended (names → "Anonymised", date of birth → year only); audited."""
+    setup_django()
+    from datetime import date
+
+    from django.utils import timezone
+
+    from safehub.trust.retention import run_retention
+
+    report = run_retention(today=date.fromisoformat(today) if today else timezone.localdate(), now=timezone.now(),
+                           dry_run=dry_run)
+    table = Table("Record", "Rule", "Period ended")
+    for item in report.due:
+        table.add_row(item.label, item.rule, item.expired_on.isoformat())
+    console.print(table)
+    verb = "would be anonymised" if dry_run else "anonymised"
+    console.print(f"{len(report.due)} record{'s' if len(report.due) != 1 else ''} {verb}.")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""

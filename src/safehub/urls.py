@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("safehub.people.urls")),
+    path("trust/", include("safehub.trust.urls")),
     path("performance/", include("safehub.performance.urls")),
     path("reports/", include("safehub.reports.urls")),
     path("network/", include("safehub.network.urls")),

@@ -19,3 +19,4 @@ def _local_secret() -> str:
 
 
 SECRET_KEY = env("SAFEHUB_SECRET_KEY") or _local_secret()
+# SAFEHUB_REQUIRE_MFA (base.py) is read from the environment: off for the demo unless SAFEHUB_REQUIRE_MFA=1.

@@ -39,6 +39,8 @@ def navigation(request):
             items.append(("Scorecard", reverse("reports:scorecard")))
         if user.has_perm("performance.view_standards"):
             items.append(("Standards", reverse("performance:standards")))
+        if user.has_perm("trust.manage_subject_access"):
+            items.append(("Data protection", reverse("trust:sars")))
         if user.has_perm("core.view_audit"):
             items.append(("Audit trail", reverse("core:audit")))
     path = request.path if request is not None else ""

@@ -89,4 +89,8 @@ def dashboard(request):
             "audit_events": AuditEvent.objects.count(),
             "denied_today": AuditEvent.objects.filter(outcome="denied", at__date=date.today()).count(),  # noqa: DTZ011
         }
+    if user.has_perm("trust.review_break_glass"):
+        from safehub.trust.selectors import data_protection_counts
+
+        panels.update(data_protection_counts(user))
     return render(request, "web/dashboard.html", {"panels": panels})
