@@ -324,7 +324,7 @@ def add_demo_households(directory: Path) -> int:
 
 # Each domain app that has demo data offers `load_demo(now)` in its `demo` module (idempotent). Order matters: panels
 # (meetings) are built from what the front door, missing, risk and network apps flagged.
-DEMO_MODULES = ["intake", "missing", "risk", "network", "meetings", "performance"]
+DEMO_MODULES = ["intake", "missing", "risk", "network", "meetings", "performance", "assurance"]
 
 
 def run_domain_demos(now, progress=None) -> list[str]:

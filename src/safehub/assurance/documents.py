@@ -79,8 +79,9 @@ def report_charts(data: dict) -> dict[str, bytes]:
     return {
         "training": bar_chart([f"{c.agency} (level {c.required_level})" for c in compliance], [c.percent for c in compliance],
                               title="Training compliance by agency", xlabel="% of staff trained", percent=True),
-        "audits": bar_chart(list(grades), [round(100 * n / total, 1) if total else 0 for n in grades.values()],
-                            title="Case audit grades", xlabel="% of agency answers", percent=True),
+        # Percentages of fewer than five answers would give the suppressed counts away: no chart then.
+        "audits": bar_chart(list(grades), [round(100 * n / total, 1) for n in grades.values()],
+                            title="Case audit grades", xlabel="% of agency answers", percent=True) if total >= 5 else b"",
         "board": bar_chart([b["agency"] for b in data["board_attendance"]], [b["percent"] for b in data["board_attendance"]],
                            title="Board attendance by agency", xlabel="% of meetings attended", percent=True),
     }
@@ -125,7 +126,7 @@ def annual_report_docx(report: AnnualReport, data: dict) -> bytes:
                 document.add_paragraph(paragraph)
         if code == "scorecard":
             if data["scorecard"]:
-                table(["Indicator", "Value"], [(r.get("name", ""), r.get("value", "")) for r in data["scorecard"]])
+                table(["Indicator", "Value", "RAG"], [(r["name"], r["value"], r["rag"]) for r in data["scorecard"]])
             else:
                 document.add_paragraph("The performance scorecard is not available for this year.")
         elif code == "reviews":
@@ -137,7 +138,8 @@ def annual_report_docx(report: AnnualReport, data: dict) -> bytes:
                                           ("Recommendations", r["recommendations"])])
         elif code == "audits":
             table(["Grade", "Agency answers"], list(data["audits"]["grades_shown"].items()))
-            document.add_picture(io.BytesIO(charts["audits"]), width=Cm(15))
+            if charts["audits"]:
+                document.add_picture(io.BytesIO(charts["audits"]), width=Cm(15))
         elif code == "section11":
             s = data["section11"]
             document.add_paragraph(f"Rounds: {', '.join(s['rounds']) or 'none this year'}. "

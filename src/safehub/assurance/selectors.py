@@ -178,18 +178,20 @@ def mace_activity(start: dt.date, end: dt.date) -> dict:
 
 
 def scorecard(start: dt.date, end: dt.date) -> list[dict] | None:
-    """The performance app's scorecard for the year, when that app offers one (it is built separately)."""
-    if (importlib.util.find_spec("safehub.performance") is None
-            or importlib.util.find_spec("safehub.performance.selectors") is None):
+    """The board's scorecard for the financial year (the reports app's `board_report`, already suppressed), or None when
+    it cannot be built."""
+    if importlib.util.find_spec("safehub.reports") is None or importlib.util.find_spec("safehub.reports.board") is None:
         return None
-    module = importlib.import_module("safehub.performance.selectors")
-    function = getattr(module, "scorecard", None)
-    if function is None:
-        return None
+    from django.utils import timezone
+
+    from safehub.reports.board import board_report
+
     try:
-        return list(function((start, end)))
-    except Exception:  # noqa: BLE001 - the report must still build if the scorecard cannot be read
+        now = timezone.make_aware(dt.datetime.combine(end, dt.time(23, 59)))
+        report = board_report(now=now, month=end.replace(day=1), kind="year", charts=False)
+    except Exception:  # noqa: BLE001 - the annual report must still build if the scorecard cannot be read
         return None
+    return [{"name": row.title, "value": row.value, "rag": row.rag_label} for row in report.rows]
 
 
 def year_of(year_start: dt.date) -> tuple[dt.date, dt.date]:

@@ -64,6 +64,7 @@ from .selectors import (
     may_respond,
     private_fostering_counts,
     section11_matrix,
+    suppress,
     training_compliance,
     visible_returns,
     year_of,
@@ -559,21 +560,34 @@ def _pf_period(request) -> tuple[dt.date, dt.date]:
     return start.replace(year=start.year - 1), year_of(start)[1]
 
 
+def _pf_counts(request) -> tuple[dict, dt.date, dt.date, bool]:
+    """Counts for the page and chart; readers outside the MASH (analysts, the board) get counts of 1 to 4 suppressed."""
+    start, end = _pf_period(request)
+    counts = private_fostering_counts(start, end)
+    suppressed = not request.user.has_perm("assurance.view_private_fostering")
+    if suppressed:
+        counts["shown"] = {a: [suppress(n) for n in v] for a, v in counts["by_agency"].items()}
+        counts["by_agency"] = {a: [n if n >= 5 else 0 for n in v] for a, v in counts["by_agency"].items()}
+        counts["total"] = suppress(counts["total"])
+    else:
+        counts["shown"] = counts["by_agency"]
+    return counts, start, end, suppressed
+
+
 @login_required
 @requires("assurance.view_private_fostering_counts")
 def private_fostering_counts_page(request):
-    start, end = _pf_period(request)
-    return render(request, "assurance/private_fostering_counts.html", {"counts": private_fostering_counts(start, end),
-                                                                       "start": start, "end": end})
+    counts, start, end, suppressed = _pf_counts(request)
+    return render(request, "assurance/private_fostering_counts.html", {"counts": counts, "start": start, "end": end,
+                                                                       "suppressed": suppressed})
 
 
 @login_required
 @requires("assurance.view_private_fostering_counts")
 def private_fostering_chart(request):
-    start, end = _pf_period(request)
-    counts = private_fostering_counts(start, end)
-    png = documents.stacked_counts_chart(counts["quarters"], counts["by_agency"],
-                                         title="Private fostering notifications by source agency")
+    counts, _start, _end, suppressed = _pf_counts(request)
+    title = "Private fostering notifications by source agency" + (" (counts under 5 not shown)" if suppressed else "")
+    png = documents.stacked_counts_chart(counts["quarters"], counts["by_agency"], title=title)
     return HttpResponse(png, content_type="image/png")
 
 

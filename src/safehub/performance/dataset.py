@@ -7,7 +7,8 @@ into local (Europe/London) days in polars, dates as days since 1970, so loading 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import cached_property, lru_cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -16,17 +17,10 @@ from django.db import connection
 
 EPOCH = dt.date(1970, 1, 1)
 
-# The event types the indicators read from the event table.
-EVENT_TYPES = (
-    "contact",
-    "missing.started",
-    "missing.trigger",
-    "risk.assessment",
-    "risk.flag_mace",
-    "share.decision",
-    "cp.visit",
-    "police.protection",
-)
+# The event types the indicators count (grouped by type, agency and day in the database) ...
+COUNTED_EVENT_TYPES = ("contact", "missing.started", "risk.assessment", "share.decision", "cp.visit", "police.protection")
+# ... and those they count by distinct child (read row by row).
+CHILD_EVENT_TYPES = ("missing.started", "missing.trigger", "risk.flag_mace")
 
 
 def _table(model) -> str:
@@ -43,6 +37,48 @@ def _epoch_day(column: str) -> str:
     if connection.vendor == "sqlite":
         return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
     return f"({column} - DATE '1970-01-01')"
+
+
+@lru_cache(maxsize=8)
+def _bst_case(first_year: int, last_year: int) -> str:
+    """SQLite: the offset from UTC to local time for a stored UTC timestamp, as a CASE over the years' summer-time
+    ranges (read from zoneinfo), so a million rows are grouped by local day inside SQLite."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC)
+    whens = [(start, start.astimezone(zone).utcoffset())]
+    for year in range(first_year, last_year + 1):
+        moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+        offset = moment.astimezone(zone).utcoffset()
+        hour = dt.timedelta(hours=1)
+        while moment.year == year:  # walk the year in hours only around changes: find each offset change by day, then hour
+            day_later = moment + dt.timedelta(days=1)
+            if day_later.astimezone(zone).utcoffset() != offset:
+                probe = moment
+                while probe.astimezone(zone).utcoffset() == offset:
+                    probe += hour
+                whens.append((probe, probe.astimezone(zone).utcoffset()))
+                offset = probe.astimezone(zone).utcoffset()
+                moment = probe
+            else:
+                moment = day_later
+    parts, previous = [], None
+    for (at, offset) in whens:
+        if previous is not None and previous[1]:
+            parts.append(f"WHEN {{col}} >= '{previous[0]:%Y-%m-%d %H:%M:%S}' AND {{col}} < '{at:%Y-%m-%d %H:%M:%S}' "
+                         f"THEN '{int(previous[1].total_seconds() // 60):+d} minutes'")
+        previous = (at, offset)
+    if previous is not None and previous[1]:
+        parts.append(f"WHEN {{col}} >= '{previous[0]:%Y-%m-%d %H:%M:%S}' "
+                     f"THEN '{int(previous[1].total_seconds() // 60):+d} minutes'")
+    return "CASE " + " ".join(parts) + " ELSE '+0 minutes' END" if parts else "'+0 minutes'"
+
+
+def local_day_sql(column: str, first_year: int, last_year: int) -> str:
+    """SQL for the local (Europe/London) day of a stored timestamp, as days since 1970."""
+    if connection.vendor == "sqlite":
+        case = _bst_case(first_year, last_year).replace("{col}", column)
+        return f"CAST(julianday({column}, {case}) - 2440587.5 AS INTEGER)"
+    return f"(CAST(({column} AT TIME ZONE '{settings.TIME_ZONE}') AS DATE) - DATE '1970-01-01')"
 
 
 def _from(day: dt.date):
@@ -90,46 +126,100 @@ class Dataset:
         self.today = timezone.localdate(now)
 
     # -- the event table ------------------------------------------------------------------------------------------
+    def _day(self, column: str) -> str:
+        return local_day_sql(column, self.since.year - 2, self.until.year + 1)
+
     @cached_property
-    def events(self) -> dict[str, pl.DataFrame]:
-        """Events of the types the indicators read, split by type, each sorted by day."""
+    def event_counts(self) -> dict[str, pl.DataFrame]:
+        """Events per type, agency and local day (counted inside the database), split by type, sorted by day."""
         from safehub.people.models import Event
 
-        marks = ", ".join(["%s"] * len(EVENT_TYPES))
+        marks = ", ".join(["%s"] * len(COUNTED_EVENT_TYPES))
+        day = self._day("occurred_at")
         frame = _frame(
-            f"SELECT type, child_id, agency_id, {_epoch_seconds('occurred_at')} FROM {_table(Event)} "  # noqa: S608
-            f"WHERE type IN ({marks}) AND occurred_at >= %s",
-            [*EVENT_TYPES, _from(self.since)],
-            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "at": pl.Int64},
+            f"SELECT type, agency_id, {day} AS d, COUNT(*) FROM {_table(Event)} "  # noqa: S608
+            f"WHERE type IN ({marks}) AND occurred_at >= %s GROUP BY type, agency_id, d",
+            [*COUNTED_EVENT_TYPES, _from(self.since)],
+            {"type": pl.Utf8, "agency_id": pl.Int64, "d": pl.Int32, "n": pl.Int64},
         )
-        frame = frame.with_columns(day=local_day("at")).sort("day")
+        frame = frame.with_columns(day=epoch_date("d")).sort("day")
+        return {t: part for (t,), part in frame.partition_by("type", as_dict=True).items()}
+
+    @cached_property
+    def events(self) -> dict[str, pl.DataFrame]:
+        """Child-level events (child, agency, local day) of the types counted by distinct child, sorted by day."""
+        from safehub.people.models import Event
+
+        marks = ", ".join(["%s"] * len(CHILD_EVENT_TYPES))
+        frame = _frame(
+            f"SELECT type, child_id, agency_id, {self._day('occurred_at')} FROM {_table(Event)} "  # noqa: S608
+            f"WHERE type IN ({marks}) AND occurred_at >= %s",
+            [*CHILD_EVENT_TYPES, _from(self.since)],
+            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "d": pl.Int32},
+        )
+        frame = frame.with_columns(day=epoch_date("d")).sort("day")
         return {t: part for (t,), part in frame.partition_by("type", as_dict=True).items()}
 
     def events_of(self, type_: str) -> pl.DataFrame:
+        """Child-level rows of one type: loaded by distinct-child measures and the drill-down."""
+        if type_ not in CHILD_EVENT_TYPES:
+            return self._child_events(type_)
         return self.events.get(type_, pl.DataFrame(schema={"type": pl.Utf8, "child_id": pl.Int64,
-                                                             "agency_id": pl.Int64, "at": pl.Int64, "day": pl.Date}))
+                                                             "agency_id": pl.Int64, "d": pl.Int32, "day": pl.Date}))
+
+    def _child_events(self, type_: str) -> pl.DataFrame:
+        from safehub.people.models import Event
+
+        frame = _frame(
+            f"SELECT type, child_id, agency_id, {self._day('occurred_at')} FROM {_table(Event)} "  # noqa: S608
+            "WHERE type = %s AND occurred_at >= %s AND occurred_at < %s",
+            [type_, _from(self.since), _from(self.until + dt.timedelta(days=3))],
+            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "d": pl.Int32},
+        )
+        return frame.with_columns(day=epoch_date("d")).sort("day")
+
+    def counts_of(self, type_: str) -> pl.DataFrame:
+        return self.event_counts.get(type_, pl.DataFrame(schema={"type": pl.Utf8, "agency_id": pl.Int64, "d": pl.Int32,
+                                                                   "n": pl.Int64, "day": pl.Date}))
 
     def has_events(self, type_: str) -> bool:
-        return type_ in self.events
+        return type_ in self.event_counts or type_ in self.events
 
     # -- front door -----------------------------------------------------------------------------------------------
     @cached_property
-    def decisions(self) -> pl.DataFrame:
-        """MASH decisions with their contact's child and deadline (a year's look-back for re-referrals)."""
+    def decision_counts(self) -> pl.DataFrame:
+        """MASH decisions per local day: all, referrals (s17/s47) and those made by the contact's deadline."""
         from safehub.intake.models import Contact, MashDecision
 
         frame = _frame(
-            f"SELECT d.outcome, c.child_id, {_epoch_seconds('d.decided_at')}, {_epoch_seconds('c.decision_due')} "  # noqa: S608
-            f"FROM {_table(MashDecision)} d JOIN {_table(Contact)} c ON c.id = d.contact_id WHERE d.decided_at >= %s",
-            [_from(self.since - dt.timedelta(days=400))],
-            {"outcome": pl.Utf8, "child_id": pl.Int64, "at": pl.Int64, "due": pl.Int64},
+            f"SELECT {self._day('d.decided_at')} AS day_n, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN d.outcome IN ('s17', 's47') THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN d.decided_at <= c.decision_due THEN 1 ELSE 0 END) "
+            f"FROM {_table(MashDecision)} d JOIN {_table(Contact)} c ON c.id = d.contact_id "
+            "WHERE d.decided_at >= %s GROUP BY day_n",
+            [_from(self.since)],
+            {"d": pl.Int32, "decided": pl.Int64, "referrals": pl.Int64, "on_time": pl.Int64},
         )
-        return frame.with_columns(day=local_day("at")).sort("day")
+        return frame.with_columns(day=epoch_date("d")).sort("day")
+
+    @cached_property
+    def decisions(self) -> pl.DataFrame:
+        """Referral and MACE decisions on a known child, one row each (a year's look-back for re-referrals)."""
+        from safehub.intake.models import Contact, MashDecision
+
+        frame = _frame(
+            f"SELECT d.outcome, c.child_id, {_epoch_seconds('d.decided_at')}, {self._day('d.decided_at')} "  # noqa: S608
+            f"FROM {_table(MashDecision)} d JOIN {_table(Contact)} c ON c.id = d.contact_id "
+            "WHERE d.decided_at >= %s AND d.outcome IN ('s17', 's47', 'mace') AND c.child_id IS NOT NULL",
+            [_from(self.since - dt.timedelta(days=400))],
+            {"outcome": pl.Utf8, "child_id": pl.Int64, "at": pl.Int64, "d": pl.Int32},
+        )
+        return frame.with_columns(day=epoch_date("d")).sort("day")
 
     @cached_property
     def referrals(self) -> pl.DataFrame:
         """Referrals (s17/s47 decisions on a known child), each marked with whether the child had one in the 365 days before."""
-        frame = self.decisions.filter(pl.col("outcome").is_in(["s17", "s47"]) & pl.col("child_id").is_not_null())
+        frame = self.decisions.filter(pl.col("outcome").is_in(["s17", "s47"]))
         frame = frame.sort(["child_id", "at"]).with_columns(
             previous_day=pl.col("day").shift(1).over("child_id")
         ).with_columns(
@@ -189,29 +279,50 @@ class Dataset:
 
     @cached_property
     def checks(self) -> pl.DataFrame:
+        """Agency checks per agency and local day sent: sent, with an outcome at `now`, and answered by the deadline."""
         from safehub.intake.models import AgencyCheckRequest, AgencyCheckResponse
 
+        now = connection.ops.adapt_datetimefield_value(self.now)
         frame = _frame(
-            f"SELECT r.agency_id, {_epoch_seconds('r.sent_at')}, {_epoch_seconds('r.deadline')}, "  # noqa: S608
-            f"{_epoch_seconds('a.answered_at')} FROM {_table(AgencyCheckRequest)} r "
-            f"LEFT JOIN {_table(AgencyCheckResponse)} a ON a.request_id = r.id WHERE r.sent_at >= %s",
-            [_from(self.since)],
-            {"agency_id": pl.Int64, "sent": pl.Int64, "deadline": pl.Int64, "answered": pl.Int64},
+            f"SELECT r.agency_id, {self._day('r.sent_at')} AS day_n, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN a.answered_at IS NOT NULL OR r.deadline < %s THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN a.answered_at IS NOT NULL AND a.answered_at <= r.deadline THEN 1 ELSE 0 END) "
+            f"FROM {_table(AgencyCheckRequest)} r LEFT JOIN {_table(AgencyCheckResponse)} a ON a.request_id = r.id "
+            "WHERE r.sent_at >= %s GROUP BY r.agency_id, day_n",
+            [now, _from(self.since)],
+            {"agency_id": pl.Int64, "d": pl.Int32, "sent": pl.Int64, "decided": pl.Int64, "on_time": pl.Int64},
         )
-        return frame.with_columns(day=local_day("sent")).sort("day")
+        return frame.with_columns(day=epoch_date("d")).sort("day")
 
     # -- missing ----------------------------------------------------------------------------------------------------
     @cached_property
-    def interviews(self) -> pl.DataFrame:
+    def interviews_due(self) -> pl.DataFrame:
+        """Return home interviews per local day due: all, and offered by the due time."""
         from safehub.missing.models import ReturnHomeInterview
 
         frame = _frame(
-            f"SELECT {_epoch_seconds('due_at')}, {_epoch_seconds('offered_at')}, response "  # noqa: S608
-            f"FROM {_table(ReturnHomeInterview)} WHERE due_at >= %s",
+            f"SELECT {self._day('due_at')} AS day_n, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN offered_at IS NOT NULL AND offered_at <= due_at THEN 1 ELSE 0 END) "
+            f"FROM {_table(ReturnHomeInterview)} WHERE due_at >= %s GROUP BY day_n",
             [_from(self.since)],
-            {"due": pl.Int64, "offered": pl.Int64, "response": pl.Utf8},
+            {"d": pl.Int32, "due": pl.Int64, "on_time": pl.Int64},
         )
-        return frame.with_columns(due_day=local_day("due"), offered_day=local_day("offered"))
+        return frame.with_columns(day=epoch_date("d")).sort("day")
+
+    @cached_property
+    def interviews_offered(self) -> pl.DataFrame:
+        """Return home interviews per local day offered that have an answer: answered, and accepted."""
+        from safehub.missing.models import ReturnHomeInterview
+
+        frame = _frame(
+            f"SELECT {self._day('offered_at')} AS day_n, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN response = 'accepted' THEN 1 ELSE 0 END) "
+            f"FROM {_table(ReturnHomeInterview)} WHERE offered_at >= %s AND response IN ('accepted', 'declined') "
+            "GROUP BY day_n",
+            [_from(self.since)],
+            {"d": pl.Int32, "answered": pl.Int64, "accepted": pl.Int64},
+        )
+        return frame.with_columns(day=epoch_date("d")).sort("day")
 
     # -- meetings -----------------------------------------------------------------------------------------------------
     @cached_property

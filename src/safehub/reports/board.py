@@ -15,7 +15,7 @@ from safehub.performance.engine import RAG_LABELS, Row, Scorecard, Value, scorec
 from safehub.performance.periods import PERIOD_TYPES
 from safehub.performance.selectors import commentary_for
 
-from .charts import rag_summary_chart, sparkline
+from .charts import data_uri, rag_summary_chart, sparkline
 from .suppression import count_text, is_small, table_text, value_text
 
 UNIT_LABELS = {"count": "Number", "percent": "Percentage", "rate": "Rate per 10,000 children"}
@@ -179,7 +179,7 @@ def board_report(*, now: dt.datetime | None = None, month: dt.date | None = None
         title="Safeguarding partnership scorecard",
         month=card.month, kind=kind, kind_label=PERIOD_TYPES.get(kind or "", "Each indicator's own period"),
         generated_at=now, rows=rows, rag_counts=counts,
-        rag_chart=rag_summary_chart(counts) if charts else "",
+        rag_chart=data_uri(rag_summary_chart(counts)) if charts else "",
         data_quality=data_quality(card, now),
     )
 

@@ -45,6 +45,14 @@ def sparkline(points: list[float | None], *, width: int = 120, height: int = 28,
             f'xmlns="http://www.w3.org/2000/svg"><title>{title}</title>{lines}{dot}</svg>')
 
 
+def data_uri(svg: str) -> str:
+    """A matplotlib SVG as an image URL: shown with <img>, its inline styles are the image's own, so the page's
+    Content-Security-Policy (style-src 'self') does not strip them."""
+    import base64
+
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
@@ -71,6 +79,9 @@ def trend_chart(labels: list[str], values: list[float | None], *, title: str, ta
         ax.axhline(target, color=RAG_COLOURS["green"], linestyle="--", linewidth=1, label=f"Target {target:g}")
     if england is not None:
         ax.axhline(england, color="#505a5f", linestyle=":", linewidth=1.2, label=f"England {england:g}")
+    shown = [v for v in values if v is not None] + [x for x in (target, england) if x is not None]
+    if not shown or min(shown) >= 0:
+        ax.set_ylim(bottom=0, top=max(max(shown, default=0) * 1.15, 1))
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel({"percent": "%", "rate": "per 10,000", "count": "number"}[unit])
     ax.spines[["top", "right"]].set_visible(False)

@@ -26,7 +26,7 @@ from safehub.performance.services import PerformanceError, save_commentary
 
 from . import drilldown as drill
 from .board import board_report
-from .charts import trend_chart
+from .charts import data_uri, trend_chart
 from .documents import scorecard_pdf, scorecard_xlsx
 
 
@@ -127,8 +127,8 @@ def indicator(request, indicator_id: str):
     row = report.rows[0]
     effective = library.effective([definition.id])[0]
     england = effective.comparator("england")
-    chart = trend_chart(row.trend_labels, row.trend_values, title=row.title, target=effective.target,
-                        england=england.value if england else None, unit=row.unit)
+    chart = data_uri(trend_chart(row.trend_labels, row.trend_values, title=row.title, target=effective.target,
+                        england=england.value if england else None, unit=row.unit))
     record_audit(request.user, "indicator.viewed", object_type="performance.indicator", object_id=definition.id)
     return render(request, "reports/indicator.html", {
         "row": row, "report": report, "chart": chart, "errors": errors,
