@@ -325,23 +325,6 @@ MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("trust:sar", "trust_sar"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
     ("trust:sar_json", "trust_sar"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
     ("trust:sar_pdf", "trust_sar"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    # trust: two-factor and account pages for everyone signed in (verify sends a user with no device to set-up); break-glass
-    # for the partnership case roles only (the form is audited; missing records 404); the data protection pages for
-    # administrators, subject access also for MASH practitioners (trust_sar is about police_child)
-    ("trust:mfa_setup", None): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
-    ("trust:mfa_verify", None): {p: 302 for p in PERSONAS},
-    ("trust:account", None): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
-    ("trust:sign_out_everywhere", None): {**{p: 405 for p in PERSONAS}, "anonymous": 302},  # POST only
-    ("trust:break_glass", "police_child"): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
-    ("trust:break_glass", "restricted_child"): row(200, 403, 403, 200, 200, CASE_ROLES_DENIED),
-    ("trust:break_glass", "missing_child"): row(404, 403, 403, 404, 404, CASE_ROLES_DENIED),
-    ("trust:break_glass_report", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    ("trust:retention", None): {**row(403, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    ("trust:sars", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    ("trust:sar_new", None): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    ("trust:sar", "trust_sar"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    ("trust:sar_json", "trust_sar"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
-    ("trust:sar_pdf", "trust_sar"): {**row(200, 403, 403, 403, 403, CASE_ROLES_DENIED), "admin": 200},
 }
 NOT_PAGES = {"logout"}  # POST-only sign-out, tested in tests/test_auth.py
 
