@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser.conftest import browser, built_assets, page, run_axe, screenshot  # noqa: F401 - the browser fixtures
 
+from safehub.imports.tests.builders import csv_bytes, good_row, good_rows
+from safehub.imports.tests.test_parsers import with_cell
 from safehub.people.models import SourceRecord
 
-from .builders import csv_bytes, good_row, good_rows
-from .test_parsers import with_cell
+from .conftest import run_axe, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def uploads_in_tmp(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
 
 
-def sign_in(page, username: str) -> None:  # noqa: F811 - the page fixture, passed in
+def sign_in(page, username: str) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("correct-horse-battery")
@@ -28,7 +28,7 @@ def sign_in(page, username: str) -> None:  # noqa: F811 - the page fixture, pass
     page.wait_for_url("**/")
 
 
-def test_police_contributor_imports_an_extract(page, personas, agencies, tmp_path):  # noqa: F811 - fixture
+def test_police_contributor_imports_an_extract(page, personas, agencies, tmp_path):
     good = tmp_path / "niche.csv"
     good.write_bytes(csv_bytes(good_rows(12)))
     broken = tmp_path / "niche-broken.csv"
