@@ -2,7 +2,8 @@
 
     UV_PYTHON_DOWNLOADS=never uv run python benchmarks/linkage_febrl4.py
 
-``soc_sec_id`` is left out: children's records have no such universal number. Prints one JSON line per
+``soc_sec_id`` is left out: children's records have no such universal number; every other column is used (``state``
+as an ``--extra`` exact comparison, unless ``--without-state``). Prints one JSON line per
 system: pairwise precision/recall/F1 at the threshold, blocking recall (ours), clustered F1, seconds
 and peak RSS. "safehub" links and deduplicates A+B together (as ``safehub dedupe A.csv B.csv`` does);
 "splink_textbook" is Splink's own FEBRL4 example model (link only, standard comparisons, no custom
@@ -46,12 +47,12 @@ MAPPING = {
 }
 
 
-def run_safehub(sources, truth_pairs, threshold: float) -> dict:
-    result: dict = {"system": "safehub", "threshold": threshold}
+def run_safehub(sources, truth_pairs, threshold: float, extras: list[str]) -> dict:
+    result: dict = {"system": "safehub", "threshold": threshold, "extra_columns": extras}
     # FEBRL4 is adults with no twins, and replaces whole forenames: the twin guard is for children's data.
     settings = LinkageSettings(threshold=threshold, twin_guard=False)
     with timed(result, "seconds"):
-        out = dedupe(sources, "rec_id", MAPPING, dob_format="%Y%m%d", settings=settings)
+        out = dedupe(sources, "rec_id", MAPPING, extras=extras, dob_format="%Y%m%d", settings=settings)
     pairs = out.prediction.pairs
     edges = list(zip(pairs["unique_id_l"].to_pylist(), pairs["unique_id_r"].to_pylist(),
                      pairs["match_probability"].to_pylist(), strict=True))
@@ -62,9 +63,9 @@ def run_safehub(sources, truth_pairs, threshold: float) -> dict:
     from safehub.linkage.engine import prepare
     from safehub.linkage.engine.dedupe import build_records
 
-    records, _, _ = build_records(sources, "rec_id", MAPPING, dob_format="%Y%m%d")
-    prepared = {r["unique_id"]: r for r in prepare(records).to_pylist()}
-    result["blocking_recall"] = blocking_recall(prepared, settings.blocking_rules, truth_pairs)
+    records, _, _ = build_records(sources, "rec_id", MAPPING, extras, dob_format="%Y%m%d")
+    prepared = {r["unique_id"]: r for r in prepare(records, extra_columns=extras).to_pylist()}
+    result["blocking_recall"] = blocking_recall(prepared, out.prediction.blocking_rules, truth_pairs)
     result["unparseable_dates"] = len(out.unparseable_dates)
     result["model_seconds"] = out.model.metrics.get("seconds")
     result["peak_rss_mb"] = peak_rss_mb()
@@ -133,10 +134,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=LinkageSettings().threshold)
     parser.add_argument("--skip-baseline", action="store_true", help="only run safehub's engine")
+    parser.add_argument("--without-state", action="store_true", help="do not compare the state column")
     args = parser.parse_args(argv)
     sources, truth = load()
     truth_pairs = true_pairs_from_truth(truth)
-    results = [run_safehub(sources, truth_pairs, args.threshold)]
+    results = [run_safehub(sources, truth_pairs, args.threshold, [] if args.without_state else ["state"])]
     emit(results[-1])
     if not args.skip_baseline:
         results.append(run_splink_textbook(sources, truth_pairs, args.threshold))

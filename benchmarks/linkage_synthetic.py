@@ -57,7 +57,7 @@ def run_safehub(rows: list[dict], truth_pairs: set, settings: LinkageSettings) -
     cluster_of = dict(zip(clusters["unique_id"].to_pylist(), clusters["cluster_id"].to_pylist(), strict=True))
     result["clustered"] = cluster_metrics(cluster_of, truth_pairs)
     prepared_rows = {r["unique_id"]: r for r in prepared.to_pylist()}
-    result["blocking_recall"] = blocking_recall(prepared_rows, settings.blocking_rules, truth_pairs)
+    result["blocking_recall"] = blocking_recall(prepared_rows, prediction.blocking_rules, truth_pairs)
     result["blocked_pairs_upper_bound"] = sum(prediction.blocking_pair_counts.values())
     result["review_band_pairs"] = prediction.review().num_rows
     result["refused_links"] = len(prediction.refused)

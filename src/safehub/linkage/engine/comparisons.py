@@ -377,7 +377,9 @@ def _location(tf: bool) -> Comparison:
     """
     comparable = _both_present("address", "postcode")
     street = _street_similar()
-    similar = both(street, _numbers_agree())
+    numbers = _numbers_agree()
+    similar = guarded(numbers, street)
+    numbers_differ = (f"NOT ({numbers[0]})", lambda x, y: not numbers[1](x, y))
     postcode_typo = damerau("postcode", 1)
     same_number = exact("address_number")
     return Comparison(
@@ -389,17 +391,19 @@ def _location(tf: bool) -> Comparison:
         levels=(
             Level("missing on either side", f"NOT ({comparable[0]})", lambda x, y: not comparable[1](x, y), is_null=True),
             _level("same address", exact("address"), 0.6, 0.001),
-            _level("similar address, same postcode", both(exact("postcode"), similar), 0.05, 0.0005),
-            _level("similar address, postcode one character different or two swapped", both(postcode_typo, similar),
+            _level("similar address, same postcode", guarded(exact("postcode"), similar), 0.05, 0.0005),
+            _level("similar address, postcode one character different or two swapped", guarded(postcode_typo, similar),
                    0.01, 0.0001),
             _level("same house number and postcode", both(exact("postcode"), same_number), 0.01, 0.0002),
-            _level("same street (another house number) and postcode", both(exact("postcode"), street), 0.01, 0.001),
+            _level("same street (another house number) and postcode", guarded(exact("postcode"), street), 0.01, 0.001),
             _level("same postcode", exact("postcode"), 0.2, 0.003),
             _level("similar address (street words alike, numbers agree)", similar,
                    0.05, 0.003),
-            _level("same house number, postcode one character different or two swapped", both(postcode_typo, same_number),
-                   0.005, 0.0002),
-            _level("same street, another house number", street, 0.01, 0.005),
+            _level("same house number, postcode one character different or two swapped",
+                   guarded(same_number, postcode_typo), 0.005, 0.0002),
+            # Reached only when "similar address" failed, so the street is alike only where the numbers disagree: test it
+            # only there (the same level, without running the street test twice on every pair).
+            _level("same street, another house number", guarded(numbers_differ, street), 0.01, 0.005),
             _level("same postcode sector", exact("postcode_sector"), 0.03, 0.01),
             _level("postcode one character different or two swapped", postcode_typo, 0.02, 0.005),
             _level("same postcode district", exact("postcode_district"), 0.02, 0.05),
@@ -439,10 +443,7 @@ def _twins(tf: bool) -> Comparison:
     unrelated = unrelated_forenames()
     surname = either(exact("family_name"), lists_share("family_name_parts"), exact("family_name_mp"),
                      jaro_winkler("family_name", 0.92))
-    sql = f"dob_l = dob_r AND ({surname[0]}) AND {unrelated[0]}"
-
-    def test(x: Record, y: Record) -> bool:
-        return exact("dob")[1](x, y) and surname[1](x, y) and unrelated[1](x, y)
+    sql, test = guarded(exact("dob"), both(surname, unrelated))
 
     u = 0.01
     m = u * 2.0 ** -TWIN_PENALTY_BITS

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .dates import PartialDate, parse_date, parse_partial_date
 from .errors import LinkageInputError
@@ -49,9 +50,11 @@ PREPARED_COLUMNS: dict[str, pa.DataType] = {
     "given_name_canon": _STR,
     "given_name_aliases": _LIST,
     "given_name_mp": _STR,
+    "given_initial": _STR,
     "family_name": _STR,
     "family_name_parts": _LIST,
     "family_name_mp": _STR,
+    "family_initial": _STR,
     "name_sorted": _STR,
     "name_min": _STR,
     "name_max": _STR,
@@ -135,6 +138,20 @@ def _date_or_digits(value: object) -> dt.date | PartialDate | None:
     return parse_date(value) or parse_partial_date(value)
 
 
+def _forename_features(name: str | None) -> tuple[str | None, list[str] | None, str | None]:
+    if not name:
+        return None, None, None
+    return canonical_forename(name), forename_aliases(name), phonetic(name)
+
+
+def _address_features(address: str | None) -> tuple[Any, ...]:
+    """tokens, number, numbers, street, sorted street (one call per distinct address)."""
+    if not address:
+        return None, None, None, None, None
+    return (address_tokens(address) or None, address_number(address), address_numbers(address) or None,
+            *address_street(address))
+
+
 def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_columns: Sequence[str] = ()) -> dict:
     """The shared core of :func:`prepare` and :func:`normalise_record`: input columns -> prepared columns."""
 
@@ -148,9 +165,11 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
 
     given = _mapped(col("given_name"), normalise_forename)
     out["given_name"] = given
-    out["given_name_canon"] = _mapped(given, canonical_forename)
-    out["given_name_aliases"] = [forename_aliases(g) if g else None for g in given]
-    out["given_name_mp"] = _mapped(given, phonetic)
+    forenames = _mapped(given, _forename_features)
+    out["given_name_canon"] = [f[0] for f in forenames]
+    out["given_name_aliases"] = [f[1] for f in forenames]
+    out["given_name_mp"] = [f[2] for f in forenames]
+    out["given_initial"] = [g[0] if g else None for g in given]
 
     raw_family = col("family_name")
     family = _mapped(raw_family, normalise_surname)
@@ -158,6 +177,7 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     parts = _mapped(raw_family, lambda v: tuple(family_name_parts(v)))
     out["family_name_parts"] = [list(p) if p else None for p in parts]
     out["family_name_mp"] = _mapped(family, phonetic)
+    out["family_initial"] = [f[0] if f else None for f in family]
     out["name_sorted"] = [" ".join(sorted((g, f))) if g and f else None for g, f in zip(given, family, strict=True)]
     # The alphabetically first and last of forename and surname, for blocking on names typed in the other field
     # ("hannah mihal" / "mihal hannsh" share name_max).
@@ -182,12 +202,10 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     out["postcode_district"] = [p[2] for p in pcs]
     address = _mapped(col("address"), normalise_address)
     out["address"] = address
-    out["address_tokens"] = [address_tokens(a) if a else None for a in address]
-    out["address_number"] = _mapped(address, address_number)
-    out["address_numbers"] = [address_numbers(a) or None if a else None for a in address]
-    streets = _mapped(address, address_street)
-    out["address_street"] = [s[0] for s in streets]
-    out["address_street_sorted"] = [s[1] for s in streets]
+    features = _mapped(address, _address_features)
+    for i, name in enumerate(("address_tokens", "address_number", "address_numbers", "address_street",
+                              "address_street_sorted")):
+        out[name] = [f[i] for f in features]
     out["town"] = _mapped(col("town"), normalise_text)
     out["nhs_number"] = _mapped(col("nhs_number"), normalise_nhs_number)
     out["upn"] = _mapped(col("upn"), normalise_upn)
@@ -197,38 +215,52 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     return out
 
 
-def prepare(frame: Any, *, extra_columns: Sequence[str] = ()) -> pa.Table:
+def prepare(frame: Any, *, extra_columns: Sequence[str] = (), chunk_size: int = 100_000) -> pa.Table:
     """Normalise records for linkage; returns a pyarrow Table with :data:`PREPARED_COLUMNS`.
 
     ``frame`` is a polars or pandas DataFrame, a pyarrow Table or a list of dicts with any of
     :data:`INPUT_COLUMNS` (only ``unique_id`` is required; ``date_of_birth`` may be a ``date`` or an
     ISO/UK date string). ``extra_columns`` are further columns compared as exact matches, stored as
     ``extra_<name>``. Raises :class:`LinkageInputError` for a missing or repeated ``unique_id``.
+    Records are normalised ``chunk_size`` at a time, so Python objects for a million records never coexist.
     """
     wanted = (*INPUT_COLUMNS, *extra_columns)
-    if isinstance(frame, list | tuple) and all(isinstance(row, Mapping) for row in frame):
+    rows = isinstance(frame, list | tuple) and all(isinstance(row, Mapping) for row in frame)
+    if rows:
         present = {key for row in frame for key in row}
         n = len(frame)
-        columns = {name: [row.get(name) for row in frame] for name in wanted if name in present}
     else:
         df = to_polars(frame)
         present, n = set(df.columns), df.height
-        columns = {name: df[name].to_list() for name in wanted if name in present}
     if "unique_id" not in present:
         raise LinkageInputError("prepare() needs a 'unique_id' column")
     missing = [c for c in extra_columns if c not in present]
     if missing:
         raise LinkageInputError(f"extra column(s) not in the input: {', '.join(missing)}")
-    out = prepare_columns(columns, n, extra_columns)
-    ids = out["unique_id"]
-    if any(v is None for v in ids):
-        raise LinkageInputError(f"unique_id must not be blank (row {ids.index(None) + 1})")
-    if len(set(ids)) != n:
-        seen: set[str] = set()
-        dupes = [v for v in ids if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
-        raise LinkageInputError(f"unique_id values must be unique; repeated: {', '.join(sorted(set(dupes))[:5])}")
-    schema = pa.schema([(name, PREPARED_COLUMNS.get(name, _STR)) for name in out])
-    return pa.table(out, schema=schema)
+    chunks = []
+    for start in range(0, max(n, 1), chunk_size):
+        if rows:
+            part = frame[start:start + chunk_size]
+            columns = {name: [row.get(name) for row in part] for name in wanted if name in present}
+        else:
+            sliced = df.slice(start, chunk_size)
+            columns = {name: sliced[name].to_list() for name in wanted if name in present}
+        size = min(chunk_size, n - start)
+        out = prepare_columns(columns, size, extra_columns)
+        del columns
+        blank = next((i for i, v in enumerate(out["unique_id"]) if v is None), None)
+        if blank is not None:
+            raise LinkageInputError(f"unique_id must not be blank (row {start + blank + 1})")
+        schema = pa.schema([(name, PREPARED_COLUMNS.get(name, _STR)) for name in out])
+        chunks.append(pa.table(out, schema=schema))
+        del out
+    table = pa.concat_tables(chunks) if len(chunks) > 1 else chunks[0]
+    if pc.count_distinct(table["unique_id"]).as_py() != n:
+        ids = table["unique_id"]
+        counts = pc.value_counts(ids)
+        dupes = sorted(v["values"].as_py() for v in counts if v["counts"].as_py() > 1)
+        raise LinkageInputError(f"unique_id values must be unique; repeated: {', '.join(dupes[:5])}")
+    return table
 
 
 def normalise_record(record: Mapping[str, object], extra_columns: Sequence[str] = ()) -> dict[str, Any]:

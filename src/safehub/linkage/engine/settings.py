@@ -90,6 +90,12 @@ class LinkageSettings:
     refine_prior: bool = True
     #: Refuse to score more candidate pairs than this (an upper bound is computed before scoring).
     max_pairs: int = 50_000_000
+    #: A blocking rule that would generate more than this many pairs per record (``("dob",)`` over a million
+    #: records) is split: its pairs must also share, say, the forename's or the surname's first letter (``None``: never;
+    #: see ``backend.effective_rules``).
+    max_rule_pairs_per_record: float | None = 5.0
+    #: Score at most about this many blocked pairs (a random share of them) when refining the prior.
+    prior_sample_pairs: int = 2_000_000
     #: Random pairs sampled to estimate u (chance agreement).
     u_max_pairs: int = 2_000_000
     #: Cap on the pairs each EM pass uses (``None``: all the pairs its rule generates).
@@ -106,6 +112,8 @@ class LinkageSettings:
     #: Turn off only for data known to hold no twins, e.g. adult benchmark sets that replace forenames.
     twin_guard: bool = True
     memory_limit: str = "4GB"
+    #: Where DuckDB spills when it reaches ``memory_limit`` (``None``: DuckDB's default, beside the database).
+    temp_directory: str | None = None
     threads: int | None = None
     seed: int = 42
     #: Comparisons to leave out even when their columns are present (e.g. ``("address",)``).
@@ -126,7 +134,13 @@ class LinkageSettings:
         check(0 < self.em_convergence < 1, f"em_convergence must be in (0, 1); got {self.em_convergence}")
         check(isinstance(self.m_floor, int | float) and 0 <= self.m_floor < 0.1,
               f"m_floor must be a number in [0, 0.1); got {self.m_floor!r}")
-        for name in ("max_pairs", "u_max_pairs", "em_max_iterations", "min_records_for_training"):
+        check(self.max_rule_pairs_per_record is None or (isinstance(self.max_rule_pairs_per_record, int | float)
+                                                         and not isinstance(self.max_rule_pairs_per_record, bool)
+                                                         and self.max_rule_pairs_per_record > 0),
+              f"max_rule_pairs_per_record must be a positive number or None; got {self.max_rule_pairs_per_record!r}")
+        check(self.temp_directory is None or (isinstance(self.temp_directory, str) and bool(self.temp_directory.strip())),
+              f"temp_directory must be a directory path or None; got {self.temp_directory!r}")
+        for name in ("max_pairs", "u_max_pairs", "em_max_iterations", "min_records_for_training", "prior_sample_pairs"):
             value = getattr(self, name)
             check(isinstance(value, int) and not isinstance(value, bool) and value > 0,
                   f"{name} must be a positive whole number; got {value!r}")

@@ -78,3 +78,21 @@ def test_must_and_cannot_link_in_predict():
     cluster = dict(zip(result.clusters["unique_id"].to_pylist(), result.clusters["cluster_id"].to_pylist(), strict=True))
     assert cluster["other:1"] == cluster["health:2"]
     assert cluster["health:1"] != cluster["school:5"]
+
+
+def test_too_broad_blocking_rules_are_split_on_initials(tmp_path):
+    """Everyone born on one day: the date of birth rule alone would pair them all, so it is split by initials."""
+    names = [("Amy", "Khan"), ("Amie", "Kahn"), ("Ben", "Khan"), ("Cara", "Lee"), ("Dan", "Moss"), ("Eve", "Nash")]
+    records = [{"unique_id": str(i), "given_name": g, "family_name": f, "date_of_birth": dt.date(2014, 2, 3)}
+               for i, (g, f) in enumerate(names * 3)]
+    prepared = prepare(records)
+    settings = LinkageSettings(blocking_rules=[("dob_digits",)], max_rule_pairs_per_record=1.0, threads=1,
+                               temp_directory=str(tmp_path))
+    result = predict(prepared, train(prepared, settings), settings, min_probability=0.0)
+    assert result.blocking_rules == [("dob_digits", "given_initial"), ("dob_digits", "family_initial")]
+    pairs = set(zip(result.pairs["unique_id_l"].to_pylist(), result.pairs["unique_id_r"].to_pylist(), strict=True))
+    assert ("0", "1") in pairs  # Amy Khan / Amie Kahn: both initials agree
+    assert ("0", "2") in pairs  # Amy Khan / Ben Khan: the surname initial agrees
+    assert ("0", "3") not in pairs  # Amy Khan / Cara Lee: neither
+    unsplit = predict(prepared, train(prepared, settings), settings.replace(max_rule_pairs_per_record=None))
+    assert unsplit.blocking_rules == [("dob_digits",)]

@@ -25,6 +25,9 @@ def test_defaults_are_valid_and_round_trip():
         ({"blocking_rules": []}, "blocking_rules needs at least one rule"),
         ({"em_blocking_rules": "dob"}, "em_blocking_rules must be a list of rules"),
         ({"threads": -1}, "threads must be a positive whole number or None"),
+        ({"max_rule_pairs_per_record": 0}, "max_rule_pairs_per_record must be a positive number or None"),
+        ({"temp_directory": " "}, "temp_directory must be a directory path or None"),
+        ({"prior_sample_pairs": 0}, "prior_sample_pairs must be a positive whole number"),
     ],
 )
 def test_invalid_settings_say_what_is_wrong(changes, message):
