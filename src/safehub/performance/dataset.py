@@ -39,46 +39,34 @@ def _epoch_day(column: str) -> str:
     return f"({column} - DATE '1970-01-01')"
 
 
-@lru_cache(maxsize=8)
-def _bst_case(first_year: int, last_year: int) -> str:
-    """SQLite: the offset from UTC to local time for a stored UTC timestamp, as a CASE over the years' summer-time
-    ranges (read from zoneinfo), so a million rows are grouped by local day inside SQLite."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC)
-    whens = [(start, start.astimezone(zone).utcoffset())]
-    for year in range(first_year, last_year + 1):
-        moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-        offset = moment.astimezone(zone).utcoffset()
-        hour = dt.timedelta(hours=1)
-        while moment.year == year:  # walk the year in hours only around changes: find each offset change by day, then hour
-            day_later = moment + dt.timedelta(days=1)
-            if day_later.astimezone(zone).utcoffset() != offset:
-                probe = moment
-                while probe.astimezone(zone).utcoffset() == offset:
-                    probe += hour
-                whens.append((probe, probe.astimezone(zone).utcoffset()))
-                offset = probe.astimezone(zone).utcoffset()
-                moment = probe
-            else:
-                moment = day_later
-    parts, previous = [], None
-    for (at, offset) in whens:
-        if previous is not None and previous[1]:
-            parts.append(f"WHEN {{col}} >= '{previous[0]:%Y-%m-%d %H:%M:%S}' AND {{col}} < '{at:%Y-%m-%d %H:%M:%S}' "
-                         f"THEN '{int(previous[1].total_seconds() // 60):+d} minutes'")
-        previous = (at, offset)
-    if previous is not None and previous[1]:
-        parts.append(f"WHEN {{col}} >= '{previous[0]:%Y-%m-%d %H:%M:%S}' "
-                     f"THEN '{int(previous[1].total_seconds() // 60):+d} minutes'")
-    return "CASE " + " ".join(parts) + " ELSE '+0 minutes' END" if parts else "'+0 minutes'"
-
-
-def local_day_sql(column: str, first_year: int, last_year: int) -> str:
-    """SQL for the local (Europe/London) day of a stored timestamp, as days since 1970."""
+def day_sql(column: str) -> str:
+    """Two SQL columns from which `local_days` gives the local (Europe/London) day of a stored UTC timestamp: the UTC
+    date as text and whether the UTC hour is 23 (the only hour that can fall on the next local day). Cheap to compute
+    and to group by inside SQLite; PostgreSQL converts the time zone itself."""
     if connection.vendor == "sqlite":
-        case = _bst_case(first_year, last_year).replace("{col}", column)
-        return f"CAST(julianday({column}, {case}) - 2440587.5 AS INTEGER)"
-    return f"(CAST(({column} AT TIME ZONE '{settings.TIME_ZONE}') AS DATE) - DATE '1970-01-01')"
+        return f"substr({column}, 1, 10), substr({column}, 12, 2) = '23'"
+    return f"CAST(CAST(({column} AT TIME ZONE '{settings.TIME_ZONE}') AS DATE) AS TEXT), FALSE"
+
+
+@lru_cache(maxsize=4096)
+def _ahead_at_midnight(day: dt.date) -> bool:
+    """Whether local time is ahead of UTC in the last hour of `day` (UTC), so 23:xx UTC is the next local day."""
+    moment = dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.UTC)
+    offset = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).utcoffset() or dt.timedelta(0)
+    return offset >= dt.timedelta(minutes=30)
+
+
+def local_days(frame: pl.DataFrame) -> pl.DataFrame:
+    """Turn the `utc_date`/`late` columns from `day_sql` into `day` (local calendar day)."""
+    if frame.height == 0:
+        return frame.drop("utc_date", "late").with_columns(day=pl.lit(None, dtype=pl.Date))
+    frame = frame.with_columns(pl.col("utc_date").str.to_date("%Y-%m-%d"))
+    dates = frame.get_column("utc_date").unique().drop_nulls()
+    ahead = pl.DataFrame({"utc_date": dates, "ahead": [_ahead_at_midnight(d) for d in dates.to_list()]},
+                         schema={"utc_date": pl.Date, "ahead": pl.Boolean})
+    frame = frame.join(ahead, on="utc_date", how="left")
+    shift = (pl.col("late").cast(pl.Boolean) & pl.col("ahead")).cast(pl.Int32)
+    return frame.with_columns(day=pl.col("utc_date") + pl.duration(days=shift)).drop("utc_date", "late", "ahead")
 
 
 def _from(day: dt.date):
@@ -126,23 +114,19 @@ class Dataset:
         self.today = timezone.localdate(now)
 
     # -- the event table ------------------------------------------------------------------------------------------
-    def _day(self, column: str) -> str:
-        return local_day_sql(column, self.since.year - 2, self.until.year + 1)
-
     @cached_property
     def event_counts(self) -> dict[str, pl.DataFrame]:
         """Events per type, agency and local day (counted inside the database), split by type, sorted by day."""
         from safehub.people.models import Event
 
         marks = ", ".join(["%s"] * len(COUNTED_EVENT_TYPES))
-        day = self._day("occurred_at")
         frame = _frame(
-            f"SELECT type, agency_id, {day} AS d, COUNT(*) FROM {_table(Event)} "  # noqa: S608
-            f"WHERE type IN ({marks}) AND occurred_at >= %s GROUP BY type, agency_id, d",
+            f"SELECT type, agency_id, {day_sql('occurred_at')}, COUNT(*) FROM {_table(Event)} "  # noqa: S608
+            f"WHERE type IN ({marks}) AND occurred_at >= %s GROUP BY 1, 2, 3, 4",
             [*COUNTED_EVENT_TYPES, _from(self.since)],
-            {"type": pl.Utf8, "agency_id": pl.Int64, "d": pl.Int32, "n": pl.Int64},
+            {"type": pl.Utf8, "agency_id": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8, "n": pl.Int64},
         )
-        frame = frame.with_columns(day=epoch_date("d")).sort("day")
+        frame = local_days(frame).sort("day")
         return {t: part for (t,), part in frame.partition_by("type", as_dict=True).items()}
 
     @cached_property
@@ -152,12 +136,12 @@ class Dataset:
 
         marks = ", ".join(["%s"] * len(CHILD_EVENT_TYPES))
         frame = _frame(
-            f"SELECT type, child_id, agency_id, {self._day('occurred_at')} FROM {_table(Event)} "  # noqa: S608
+            f"SELECT type, child_id, agency_id, {day_sql('occurred_at')} FROM {_table(Event)} "  # noqa: S608
             f"WHERE type IN ({marks}) AND occurred_at >= %s",
             [*CHILD_EVENT_TYPES, _from(self.since)],
-            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "d": pl.Int32},
+            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8},
         )
-        frame = frame.with_columns(day=epoch_date("d")).sort("day")
+        frame = local_days(frame).sort("day")
         return {t: part for (t,), part in frame.partition_by("type", as_dict=True).items()}
 
     def events_of(self, type_: str) -> pl.DataFrame:
@@ -165,21 +149,21 @@ class Dataset:
         if type_ not in CHILD_EVENT_TYPES:
             return self._child_events(type_)
         return self.events.get(type_, pl.DataFrame(schema={"type": pl.Utf8, "child_id": pl.Int64,
-                                                             "agency_id": pl.Int64, "d": pl.Int32, "day": pl.Date}))
+                                                             "agency_id": pl.Int64, "day": pl.Date}))
 
     def _child_events(self, type_: str) -> pl.DataFrame:
         from safehub.people.models import Event
 
         frame = _frame(
-            f"SELECT type, child_id, agency_id, {self._day('occurred_at')} FROM {_table(Event)} "  # noqa: S608
+            f"SELECT type, child_id, agency_id, {day_sql('occurred_at')} FROM {_table(Event)} "  # noqa: S608
             "WHERE type = %s AND occurred_at >= %s AND occurred_at < %s",
             [type_, _from(self.since), _from(self.until + dt.timedelta(days=3))],
-            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "d": pl.Int32},
+            {"type": pl.Utf8, "child_id": pl.Int64, "agency_id": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8},
         )
-        return frame.with_columns(day=epoch_date("d")).sort("day")
+        return local_days(frame).sort("day")
 
     def counts_of(self, type_: str) -> pl.DataFrame:
-        return self.event_counts.get(type_, pl.DataFrame(schema={"type": pl.Utf8, "agency_id": pl.Int64, "d": pl.Int32,
+        return self.event_counts.get(type_, pl.DataFrame(schema={"type": pl.Utf8, "agency_id": pl.Int64,
                                                                    "n": pl.Int64, "day": pl.Date}))
 
     def has_events(self, type_: str) -> bool:
@@ -192,15 +176,15 @@ class Dataset:
         from safehub.intake.models import Contact, MashDecision
 
         frame = _frame(
-            f"SELECT {self._day('d.decided_at')} AS day_n, COUNT(*), "  # noqa: S608
+            f"SELECT {day_sql('d.decided_at')}, COUNT(*), "  # noqa: S608
             "SUM(CASE WHEN d.outcome IN ('s17', 's47') THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN d.decided_at <= c.decision_due THEN 1 ELSE 0 END) "
             f"FROM {_table(MashDecision)} d JOIN {_table(Contact)} c ON c.id = d.contact_id "
-            "WHERE d.decided_at >= %s GROUP BY day_n",
+            "WHERE d.decided_at >= %s GROUP BY 1, 2",
             [_from(self.since)],
-            {"d": pl.Int32, "decided": pl.Int64, "referrals": pl.Int64, "on_time": pl.Int64},
+            {"utc_date": pl.Utf8, "late": pl.Int8, "decided": pl.Int64, "referrals": pl.Int64, "on_time": pl.Int64},
         )
-        return frame.with_columns(day=epoch_date("d")).sort("day")
+        return _regroup(local_days(frame), [], ["decided", "referrals", "on_time"])
 
     @cached_property
     def decisions(self) -> pl.DataFrame:
@@ -208,13 +192,13 @@ class Dataset:
         from safehub.intake.models import Contact, MashDecision
 
         frame = _frame(
-            f"SELECT d.outcome, c.child_id, {_epoch_seconds('d.decided_at')}, {self._day('d.decided_at')} "  # noqa: S608
+            f"SELECT d.outcome, c.child_id, {_epoch_seconds('d.decided_at')}, {day_sql('d.decided_at')} "  # noqa: S608
             f"FROM {_table(MashDecision)} d JOIN {_table(Contact)} c ON c.id = d.contact_id "
             "WHERE d.decided_at >= %s AND d.outcome IN ('s17', 's47', 'mace') AND c.child_id IS NOT NULL",
             [_from(self.since - dt.timedelta(days=400))],
-            {"outcome": pl.Utf8, "child_id": pl.Int64, "at": pl.Int64, "d": pl.Int32},
+            {"outcome": pl.Utf8, "child_id": pl.Int64, "at": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8},
         )
-        return frame.with_columns(day=epoch_date("d")).sort("day")
+        return local_days(frame).sort("day")
 
     @cached_property
     def referrals(self) -> pl.DataFrame:
@@ -284,15 +268,16 @@ class Dataset:
 
         now = connection.ops.adapt_datetimefield_value(self.now)
         frame = _frame(
-            f"SELECT r.agency_id, {self._day('r.sent_at')} AS day_n, COUNT(*), "  # noqa: S608
+            f"SELECT r.agency_id, {day_sql('r.sent_at')}, COUNT(*), "  # noqa: S608
             "SUM(CASE WHEN a.answered_at IS NOT NULL OR r.deadline < %s THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN a.answered_at IS NOT NULL AND a.answered_at <= r.deadline THEN 1 ELSE 0 END) "
             f"FROM {_table(AgencyCheckRequest)} r LEFT JOIN {_table(AgencyCheckResponse)} a ON a.request_id = r.id "
-            "WHERE r.sent_at >= %s GROUP BY r.agency_id, day_n",
+            "WHERE r.sent_at >= %s GROUP BY 1, 2, 3",
             [now, _from(self.since)],
-            {"agency_id": pl.Int64, "d": pl.Int32, "sent": pl.Int64, "decided": pl.Int64, "on_time": pl.Int64},
+            {"agency_id": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8, "sent": pl.Int64, "decided": pl.Int64,
+             "on_time": pl.Int64},
         )
-        return frame.with_columns(day=epoch_date("d")).sort("day")
+        return _regroup(local_days(frame), ["agency_id"], ["sent", "decided", "on_time"])
 
     # -- missing ----------------------------------------------------------------------------------------------------
     @cached_property
@@ -301,13 +286,13 @@ class Dataset:
         from safehub.missing.models import ReturnHomeInterview
 
         frame = _frame(
-            f"SELECT {self._day('due_at')} AS day_n, COUNT(*), "  # noqa: S608
+            f"SELECT {day_sql('due_at')}, COUNT(*), "  # noqa: S608
             "SUM(CASE WHEN offered_at IS NOT NULL AND offered_at <= due_at THEN 1 ELSE 0 END) "
-            f"FROM {_table(ReturnHomeInterview)} WHERE due_at >= %s GROUP BY day_n",
+            f"FROM {_table(ReturnHomeInterview)} WHERE due_at >= %s GROUP BY 1, 2",
             [_from(self.since)],
-            {"d": pl.Int32, "due": pl.Int64, "on_time": pl.Int64},
+            {"utc_date": pl.Utf8, "late": pl.Int8, "due": pl.Int64, "on_time": pl.Int64},
         )
-        return frame.with_columns(day=epoch_date("d")).sort("day")
+        return _regroup(local_days(frame), [], ["due", "on_time"])
 
     @cached_property
     def interviews_offered(self) -> pl.DataFrame:
@@ -315,14 +300,14 @@ class Dataset:
         from safehub.missing.models import ReturnHomeInterview
 
         frame = _frame(
-            f"SELECT {self._day('offered_at')} AS day_n, COUNT(*), "  # noqa: S608
+            f"SELECT {day_sql('offered_at')}, COUNT(*), "  # noqa: S608
             "SUM(CASE WHEN response = 'accepted' THEN 1 ELSE 0 END) "
             f"FROM {_table(ReturnHomeInterview)} WHERE offered_at >= %s AND response IN ('accepted', 'declined') "
-            "GROUP BY day_n",
+            "GROUP BY 1, 2",
             [_from(self.since)],
-            {"d": pl.Int32, "answered": pl.Int64, "accepted": pl.Int64},
+            {"utc_date": pl.Utf8, "late": pl.Int8, "answered": pl.Int64, "accepted": pl.Int64},
         )
-        return frame.with_columns(day=epoch_date("d")).sort("day")
+        return _regroup(local_days(frame), [], ["answered", "accepted"])
 
     # -- meetings -----------------------------------------------------------------------------------------------------
     @cached_property
@@ -336,6 +321,13 @@ class Dataset:
             {"agency_id": pl.Int64, "status": pl.Utf8, "due": pl.Int32, "completed": pl.Int64},
         )
         return frame.with_columns(due_on=epoch_date("due"), completed_on=local_day("completed")).sort("due_on")
+
+
+def _regroup(frame: pl.DataFrame, keys: list[str], sums: list[str]) -> pl.DataFrame:
+    """Sum the counts again after late-evening rows moved to the next local day."""
+    if frame.height == 0:
+        return frame
+    return frame.group_by([*keys, "day"]).agg([pl.col(c).sum() for c in sums]).sort("day")
 
 
 def between(frame: pl.DataFrame, column: str, start: dt.date, end: dt.date) -> pl.DataFrame:
