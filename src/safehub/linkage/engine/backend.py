@@ -36,6 +36,45 @@ def _as_table(prepared: Any) -> pa.Table:
     return table
 
 
+def _numbered(table: pa.Table) -> pa.Table:
+    """The table with ``unique_id`` replaced by its row number: DuckDB then joins, sorts and stores pairs of 8-byte
+    integers instead of strings (a million records' blocked pairs are hundreds of megabytes less)."""
+    index = table.column_names.index("unique_id")
+    return table.set_column(index, "unique_id", pa.array(range(table.num_rows), pa.int64()))
+
+
+def _by_id(pairs: pa.Table, ids: pa.ChunkedArray) -> pa.Table:
+    """Row numbers back to ``unique_id`` (the smaller id on the left), strongest pair first."""
+    import pyarrow.compute as pc
+
+    left, right = ids.take(pairs["unique_id_l"]), ids.take(pairs["unique_id_r"])
+    swap = pc.greater(left, right)
+    pairs = pairs.set_column(0, "unique_id_l", pc.if_else(swap, right, left))
+    pairs = pairs.set_column(1, "unique_id_r", pc.if_else(swap, left, right))
+    return pairs.sort_by([("match_probability", "descending"), ("unique_id_l", "ascending"), ("unique_id_r", "ascending")])
+
+
+def _register_blocked_pairs(con: Any, db: Any, linker: Any, table_name: str, rules: Sequence[BlockingRule],
+                            sample: int = 1) -> None:
+    """Generate the candidate pairs ourselves and hand them to Splink's ``predict``.
+
+    Each rule is one equi-join over only the columns blocking needs, and the pairs are deduplicated once at the end
+    (``GROUP BY``), instead of Splink's one join per rule that excludes every earlier rule's pairs with a growing
+    ``NOT (...)``: on half a million records that is 14 seconds against most of a minute. With ``sample`` > 1, about one
+    pair in ``sample`` is kept (by the left record's id).
+    """
+    columns = sorted({c for rule in rules for c in rule})
+    keys = f"(SELECT unique_id, {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {table_name})"  # noqa: S608
+    parts = [f"SELECT {i} AS k, l.unique_id AS a, r.unique_id AS b FROM {keys} AS l JOIN {keys} AS r "  # noqa: S608
+             f"ON {_rule_sql(rule)} AND l.unique_id < r.unique_id" for i, rule in enumerate(rules)]
+    where = f"WHERE hash(a) % {int(sample)} = 0" if sample > 1 else ""
+    name = f"__safehub_blocked_pairs_{sample}"
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"CREATE TABLE {name} AS SELECT CAST(min(k) AS VARCHAR) AS match_key, a AS join_key_l, "  # noqa: S608
+                f"b AS join_key_r FROM ({' UNION ALL '.join(parts)}) {where} GROUP BY a, b")
+    linker.table_management.register_blocked_pairs_for_predict(db.register(name, table_name=f"{name}_{id(linker)}"))
+
+
 def _columns_with_values(table: pa.Table) -> list[str]:
     n = table.num_rows
     return [c for c in table.column_names if table[c].null_count < n]
@@ -46,11 +85,8 @@ def _usable(rules: Iterable[BlockingRule], present: Sequence[str]) -> list[Block
     return [r for r in rules if all(c in have for c in r)]
 
 
-def _rule_sql(rule: BlockingRule, sample: int = 1) -> str:
-    sql = " AND ".join(f'l."{c}" = r."{c}"' for c in rule)
-    if sample > 1:  # about one pair in ``sample``: those whose left record's id hashes to 0
-        sql += f" AND hash(l.unique_id) % {int(sample)} = 0"
-    return sql
+def _rule_sql(rule: BlockingRule) -> str:
+    return " AND ".join(f'l."{c}" = r."{c}"' for c in rule)
 
 
 #: Columns a too-broad blocking rule is split on, each with the prefixes of the columns that already imply it (a rule on
@@ -115,12 +151,12 @@ def _duckdb(settings: LinkageSettings):
 
 
 def _splink_settings(comparisons: list[dict], rules: Sequence[BlockingRule], prior: float, settings: LinkageSettings,
-                     *, intermediate: bool, sample: int = 1) -> dict[str, Any]:
+                     *, intermediate: bool) -> dict[str, Any]:
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
         "comparisons": comparisons,
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": _rule_sql(r, sample)} for r in rules],
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": _rule_sql(r)} for r in rules],
         "probability_two_random_records_match": prior,
         "retain_matching_columns": intermediate,
         "retain_intermediate_calculation_columns": intermediate,
@@ -180,7 +216,7 @@ def train(prepared: Any, settings: LinkageSettings | None = None) -> TrainedMode
     _quiet_splink()
     start = time.perf_counter()
     with _duckdb(settings) as (con, db):
-        sdf = db.register(table, table_name="safehub_records")
+        sdf = db.register(_numbered(table), table_name="safehub_records")
         ss = _splink_settings([c.splink_dict() for c in comparisons], [], prior, settings, intermediate=False)
         linker = Linker(sdf, ss, log_level=None)
         metrics["prior_method"] = "1 / (records - 1)"
@@ -224,7 +260,7 @@ def train(prepared: Any, settings: LinkageSettings | None = None) -> TrainedMode
             fixed = [c.splink_dict(parameters[c.name], fixed=True) for c in comparisons]
             rules, counts = effective_rules(con, "safehub_records", rules, n, settings, present)
             sample = max(1, math.ceil(sum(counts.values()) / settings.prior_sample_pairs))
-            refined, history = _refine_prior(con, sdf, fixed, rules, prior, n, settings, sample)
+            refined, history = _refine_prior(con, db, sdf, fixed, rules, prior, n, settings, sample)
             metrics["prior_rules_estimate"] = prior
             metrics["prior_refinement"] = history
             metrics["prior_refinement_sample"] = f"1 in {sample} blocked pairs"
@@ -247,7 +283,7 @@ def train(prepared: Any, settings: LinkageSettings | None = None) -> TrainedMode
                         version=ENGINE_VERSION, splink_version=_splink_version())
 
 
-def _refine_prior(con: Any, sdf: Any, comparisons: list[dict], rules: Sequence[BlockingRule], prior: float, n: int,
+def _refine_prior(con: Any, db: Any, sdf: Any, comparisons: list[dict], rules: Sequence[BlockingRule], prior: float, n: int,
                   settings: LinkageSettings, sample: int = 1) -> tuple[float, list[float]]:
     """Fixed point of ``prior = sum(match probability over blocked pairs) / all pairs``.
 
@@ -260,8 +296,9 @@ def _refine_prior(con: Any, sdf: Any, comparisons: list[dict], rules: Sequence[B
 
     from .model import probability_to_weight
 
-    ss = _splink_settings(comparisons, rules, prior, settings, intermediate=False, sample=sample)
+    ss = _splink_settings(comparisons, rules, prior, settings, intermediate=False)
     linker = Linker(sdf, ss, log_level=None)
+    _register_blocked_pairs(con, db, linker, sdf.physical_name, rules, sample)
     scored = linker.inference.predict(warning_mode="never")
     base = f"(match_weight - {probability_to_weight(prior)!r})"
     total_pairs = n * (n - 1) / 2 / sample
@@ -370,7 +407,7 @@ def predict(prepared: Any, model: TrainedModel, settings: LinkageSettings | None
     _quiet_splink()
     start = time.perf_counter()
     with _duckdb(settings) as (con, db):
-        sdf = db.register(table, table_name="safehub_records")
+        sdf = db.register(_numbered(table), table_name="safehub_records")
         rules, counts = effective_rules(con, "safehub_records", rules, table.num_rows, settings, present)
         total = sum(counts.values())
         if total > settings.max_pairs:
@@ -379,17 +416,18 @@ def predict(prepared: Any, model: TrainedModel, settings: LinkageSettings | None
                                f"({settings.max_pairs:,}); the largest is {worst} ({counts[worst]:,} pairs)")
         ss = _splink_settings(model.splink_comparisons(), rules, model.prior, settings, intermediate=True)
         linker = Linker(sdf, ss, log_level=None)
+        _register_blocked_pairs(con, db, linker, sdf.physical_name, rules)
         threshold = floor if floor and floor > 0 else None
         scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
         for c in model.comparison_objects:
             tf = f" + coalesce(mw_tf_adj_{c.name}, 0)" if any(lv.tf_column for lv in c.levels) else ""
             columns += [f"gamma_{c.name}", f"mw_{c.name}{tf} AS mw_{c.name}"]
-        order = "ORDER BY match_probability DESC, unique_id_l, unique_id_r"
-        sql = f"SELECT {', '.join(columns)} FROM {scored.physical_name} {order}"  # noqa: S608 - the model's own names
+        sql = f"SELECT {', '.join(columns)} FROM {scored.physical_name}"  # noqa: S608 - the model's own names
         pairs = con.sql(sql).to_arrow_table()
     if isinstance(pairs, pa.RecordBatchReader):  # pragma: no cover - older duckdb
         pairs = pairs.read_all()
+    pairs = _by_id(pairs, table["unique_id"])
     ids = table["unique_id"].to_pylist()
     identifiers = {name: table[name].to_pylist() for name in CONSTRAINING_IDENTIFIERS if name in table.column_names}
     edges = zip(pairs["unique_id_l"].to_pylist(), pairs["unique_id_r"].to_pylist(),

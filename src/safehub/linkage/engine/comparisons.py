@@ -118,17 +118,17 @@ def guarded(guard: tuple[str, Test], rule: tuple[str, Test]) -> tuple[str, Test]
 
 def damerau(column: str, distance: int = 1, min_length: int = 0) -> tuple[str, Test]:
     """Within ``distance`` edits, a swap of two neighbouring characters counting as one (``3192``/``3129``), tested
-    only where Jaro-Winkler >= 0.7 (one edit in four or more characters implies it); with ``min_length``, only for values
-    at least that long on the left (a letter is a lot of a short name)."""
+    only where Jaro-Winkler >= 0.7 (one edit in four or more characters implies it); with ``min_length``, only when both
+    values are at least that long (a letter is a lot of a short name)."""
 
     def test(x: Record, y: Record) -> bool:
         a, b = x.get(column), y.get(column)
-        return _ok(a, b) and len(a) >= min_length and DamerauLevenshtein.distance(a, b) <= distance
+        return _ok(a, b) and min(len(a), len(b)) >= min_length and DamerauLevenshtein.distance(a, b) <= distance
 
     sql = f"damerau_levenshtein({column}_l, {column}_r) <= {distance}"
     rule = guarded(jaro_winkler(column, 0.7), (sql, test))
     if min_length:
-        rule = (f"length({column}_l) >= {min_length} AND {rule[0]}", rule[1])
+        rule = (f"least(length({column}_l), length({column}_r)) >= {min_length} AND {rule[0]}", rule[1])
     return rule
 
 

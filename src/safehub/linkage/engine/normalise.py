@@ -34,6 +34,9 @@ __all__ = [
     "postcode_parts",
 ]
 
+#: Distinct values each normalising function remembers (a table is normalised once per distinct value anyway; this is
+#: for single records and small batches, and bounds what a million-record run leaves behind).
+_CACHE = 50_000
 # Letters that NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
                        "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'", "–": "-", "—": "-"})
@@ -44,7 +47,7 @@ _UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _ADDRESS_WORD = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def ascii_fold(value: str) -> str:
     """``"Zoë Łukasz"`` -> ``"Zoe Lukasz"``: strip accents and fold the few letters NFKD leaves alone."""
     value = value.translate(_FOLD)
@@ -68,7 +71,7 @@ def _name_tokens(value: object) -> list[str]:
     return [t for t in text.split() if t]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def _forename(value: str) -> str | None:
     tokens = _name_tokens(value)
     while len(tokens) > 1 and tokens[0] in _TITLES:
@@ -86,7 +89,7 @@ def normalise_forename(value: object) -> str | None:
     return _forename(str(value))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def _surname_parts(value: str) -> tuple[str, ...]:
     tokens = _name_tokens(value)
     parts = [p for t in tokens for p in _SEPARATORS.split(t) if p]
@@ -108,7 +111,7 @@ def normalise_surname(value: object) -> str | None:
     return "".join(parts) or None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def phonetic(name: str | None) -> str | None:
     """Metaphone key of an already-normalised name (``None`` if there is none)."""
     if not name:
@@ -160,7 +163,7 @@ def canonical_forename(name: str | None) -> str | None:
 # --- postcodes, addresses -----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def _postcode(value: str) -> tuple[str | None, str | None, str | None]:
     compact = "".join(ascii_fold(value).upper().split())
     compact = "".join(ch for ch in compact if ch.isalnum())
@@ -188,7 +191,7 @@ def postcode_parts(value: object) -> tuple[str | None, str | None, str | None]:
     return _postcode(str(value))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def _address(value: str) -> str | None:
     text = normalise_text(value)
     if not text:
@@ -225,7 +228,7 @@ def address_numbers(address: str | None) -> list[str]:
     return sorted({w for w in address.split() if any(ch.isdigit() for ch in w)})
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=_CACHE)
 def address_street(address: str | None) -> tuple[str | None, str | None]:
     """The address without its numbers, as one string with no spaces, in order and with its words sorted:
     ``"74 karl place port adrian"`` -> ``("karlplaceportadrian", "adriankarlplaceport")``.

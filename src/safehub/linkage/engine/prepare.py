@@ -152,6 +152,106 @@ def _address_features(address: str | None) -> tuple[Any, ...]:
             *address_street(address))
 
 
+def _dob_features(value: object) -> tuple[Any, ...]:
+    """dob (ISO), year, month, day, days since 1970, digits as written (one call per distinct value)."""
+    written = _date_or_digits(value)
+    if written is None:
+        return None, None, None, None, None, None
+    if isinstance(written, PartialDate):
+        return None, None, None, None, None, written.digits()
+    return (written.isoformat(), written.year, written.month, written.day, (written - _EPOCH).days,
+            written.strftime("%Y%m%d"))
+
+
+_DISTINCT_BATCH = 50_000
+_DOB_TYPES = (_STR, _INT, _INT, _INT, _INT, _STR)
+_DOB_COLUMNS = ("dob", "dob_year", "dob_month", "dob_day", "dob_days", "dob_digits")
+_ADDRESS_TYPES = (_LIST, _STR, _LIST, _STR, _STR)
+_ADDRESS_COLUMNS = ("address_tokens", "address_number", "address_numbers", "address_street", "address_street_sorted")
+
+
+def _string(array: pa.Array) -> pa.Array:
+    return array if array.type == pa.string() else pc.cast(array, pa.string())
+
+
+def _per_distinct(array: pa.Array, fn: Callable[[Any], Any], types: Sequence[pa.DataType]) -> list[pa.Array]:
+    """``fn`` (returning one value per type) applied once per distinct value of ``array``, spread back to every row."""
+    encoded = pc.dictionary_encode(array)
+    distinct = encoded.dictionary
+    parts: list[list[pa.Array]] = [[] for _ in types]
+    for start in range(0, len(distinct), _DISTINCT_BATCH):  # bounded Python objects however many distinct values
+        results = [fn(_blank_to_none(v)) for v in distinct.slice(start, _DISTINCT_BATCH).to_pylist()]
+        if len(types) == 1:
+            results = [(r,) for r in results]
+        for i, kind in enumerate(types):
+            parts[i].append(pa.array([r[i] for r in results], type=kind))
+        del results
+    out = []
+    for i, kind in enumerate(types):
+        values = pa.concat_arrays(parts[i]) if parts[i] else pa.array([], type=kind)
+        null = fn(None) if len(types) == 1 else fn(None)[i]
+        taken = values.take(encoded.indices)
+        if null is not None and taken.null_count:  # a missing input still yields a value (not used by our functions)
+            taken = pc.fill_null(taken, pa.scalar(null, kind))
+        out.append(taken)
+    return out
+
+
+def prepare_arrow(table: pa.Table, extra_columns: Sequence[str] = ()) -> dict[str, pa.Array]:
+    """:func:`prepare_columns` for a whole table at once: each normalising function runs once per *distinct* value and
+    the results are spread back to the rows by pyarrow, so a million records cost no Python work per row."""
+    n = table.num_rows
+
+    def col(name: str) -> pa.Array:
+        if name not in table.column_names:
+            return pa.nulls(n, pa.string())
+        array = table[name].combine_chunks()
+        if pa.types.is_large_string(array.type) or pa.types.is_string_view(array.type):
+            array = pc.cast(array, pa.string())
+        return array
+
+    def one(array: pa.Array, fn: Callable[[Any], Any], kind: pa.DataType = _STR) -> pa.Array:
+        return _per_distinct(array, fn, (kind,))[0]
+
+    def text(name: str) -> pa.Array:
+        values = _string(col(name))
+        return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), pa.scalar(None, pa.string()), values)
+
+    out: dict[str, pa.Array] = {"unique_id": text("unique_id"), "source": text("source")}
+    given = one(col("given_name"), normalise_forename)
+    out["given_name"] = given
+    for name, values in zip(("given_name_canon", "given_name_aliases", "given_name_mp"),
+                            _per_distinct(given, _forename_features, (_STR, _LIST, _STR)), strict=True):
+        out[name] = values
+    out["given_initial"] = pc.utf8_slice_codeunits(given, 0, 1)
+    raw_family = col("family_name")
+    family = one(raw_family, normalise_surname)
+    out["family_name"] = family
+    out["family_name_parts"] = one(raw_family, lambda v: family_name_parts(v) or None, _LIST)
+    out["family_name_mp"] = one(family, phonetic)
+    out["family_initial"] = pc.utf8_slice_codeunits(family, 0, 1)
+    low = pc.if_else(pc.less_equal(given, family), given, family)
+    high = pc.if_else(pc.less_equal(given, family), family, given)
+    out["name_sorted"] = pc.binary_join_element_wise(low, high, " ")
+    out["name_min"], out["name_max"] = low, high
+    for name, values in zip(_DOB_COLUMNS, _per_distinct(col("date_of_birth"), _dob_features, _DOB_TYPES), strict=True):
+        out[name] = values
+    out["sex"] = one(col("sex"), normalise_sex)
+    postcodes = _per_distinct(col("postcode"), postcode_parts, (_STR, _STR, _STR))
+    out["postcode"], out["postcode_sector"], out["postcode_district"] = postcodes
+    address = one(col("address"), normalise_address)
+    out["address"] = address
+    for name, values in zip(_ADDRESS_COLUMNS, _per_distinct(address, _address_features, _ADDRESS_TYPES), strict=True):
+        out[name] = values
+    out["town"] = one(col("town"), normalise_text)
+    out["nhs_number"] = one(col("nhs_number"), normalise_nhs_number)
+    out["upn"] = one(col("upn"), normalise_upn)
+    out["police_id"] = one(col("police_id"), normalise_upn)
+    for name in extra_columns:
+        out[extra_column_name(name)] = one(col(name), normalise_text)
+    return out
+
+
 def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_columns: Sequence[str] = ()) -> dict:
     """The shared core of :func:`prepare` and :func:`normalise_record`: input columns -> prepared columns."""
 
@@ -184,16 +284,11 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     out["name_min"] = [min(g, f) if g and f else None for g, f in zip(given, family, strict=True)]
     out["name_max"] = [max(g, f) if g and f else None for g, f in zip(given, family, strict=True)]
 
-    written = _mapped(col("date_of_birth"), _date_or_digits)
+    dobs = _mapped(col("date_of_birth"), _dob_features)
     # ``dob_digits`` (YYYYMMDD as written) is what the date of birth comparison reads, so a day 93 still lets the year
     # and month count; the other dob columns hold real dates only.
-    dates = [d if isinstance(d, dt.date) else None for d in written]
-    out["dob"] = [d.isoformat() if d else None for d in dates]
-    out["dob_year"] = [d.year if d else None for d in dates]
-    out["dob_month"] = [d.month if d else None for d in dates]
-    out["dob_day"] = [d.day if d else None for d in dates]
-    out["dob_days"] = [(d - _EPOCH).days if d else None for d in dates]
-    out["dob_digits"] = [d.strftime("%Y%m%d") if isinstance(d, dt.date) else d.digits() if d else None for d in written]
+    for i, name in enumerate(_DOB_COLUMNS):
+        out[name] = [d[i] for d in dobs]
 
     out["sex"] = _mapped(col("sex"), normalise_sex)
     pcs = _mapped(col("postcode"), postcode_parts)
@@ -215,6 +310,15 @@ def prepare_columns(columns: Mapping[str, Sequence[object]], n: int, extra_colum
     return out
 
 
+def _checked_table(out: Mapping[str, Any], start: int) -> pa.Table:
+    schema = pa.schema([(name, PREPARED_COLUMNS.get(name, _STR)) for name in out])
+    table = pa.table(dict(out), schema=schema)
+    if table["unique_id"].null_count:
+        blank = table["unique_id"].is_null().to_pylist().index(True)
+        raise LinkageInputError(f"unique_id must not be blank (row {start + blank + 1})")
+    return table
+
+
 def prepare(frame: Any, *, extra_columns: Sequence[str] = (), chunk_size: int = 100_000) -> pa.Table:
     """Normalise records for linkage; returns a pyarrow Table with :data:`PREPARED_COLUMNS`.
 
@@ -222,7 +326,8 @@ def prepare(frame: Any, *, extra_columns: Sequence[str] = (), chunk_size: int = 
     :data:`INPUT_COLUMNS` (only ``unique_id`` is required; ``date_of_birth`` may be a ``date`` or an
     ISO/UK date string). ``extra_columns`` are further columns compared as exact matches, stored as
     ``extra_<name>``. Raises :class:`LinkageInputError` for a missing or repeated ``unique_id``.
-    Records are normalised ``chunk_size`` at a time, so Python objects for a million records never coexist.
+    A DataFrame or Table is normalised a column at a time, each function once per distinct value; a list of dicts
+    ``chunk_size`` records at a time, so Python objects for a million records never coexist.
     """
     wanted = (*INPUT_COLUMNS, *extra_columns)
     rows = isinstance(frame, list | tuple) and all(isinstance(row, Mapping) for row in frame)
@@ -238,21 +343,18 @@ def prepare(frame: Any, *, extra_columns: Sequence[str] = (), chunk_size: int = 
     if missing:
         raise LinkageInputError(f"extra column(s) not in the input: {', '.join(missing)}")
     chunks = []
-    for start in range(0, max(n, 1), chunk_size):
-        if rows:
-            part = frame[start:start + chunk_size]
-            columns = {name: [row.get(name) for row in part] for name in wanted if name in present}
-        else:
-            sliced = df.slice(start, chunk_size)
-            columns = {name: sliced[name].to_list() for name in wanted if name in present}
-        size = min(chunk_size, n - start)
-        out = prepare_columns(columns, size, extra_columns)
+    if not rows:  # columnar input: normalised column by column, once per distinct value
+        source = frame if isinstance(frame, pa.Table) else df.to_arrow()
+        out = prepare_arrow(source.select([c for c in wanted if c in present]), extra_columns)
+        chunks.append(_checked_table(out, 0))
+        del out
+        pa.default_memory_pool().release_unused()  # hand intermediate buffers back to the system
+    for start in range(0, max(n, 1), chunk_size) if rows else ():
+        part = frame[start:start + chunk_size]
+        columns = {name: [row.get(name) for row in part] for name in wanted if name in present}
+        out = prepare_columns(columns, len(part), extra_columns)
         del columns
-        blank = next((i for i, v in enumerate(out["unique_id"]) if v is None), None)
-        if blank is not None:
-            raise LinkageInputError(f"unique_id must not be blank (row {start + blank + 1})")
-        schema = pa.schema([(name, PREPARED_COLUMNS.get(name, _STR)) for name in out])
-        chunks.append(pa.table(out, schema=schema))
+        chunks.append(_checked_table(out, start))
         del out
     table = pa.concat_tables(chunks) if len(chunks) > 1 else chunks[0]
     if pc.count_distinct(table["unique_id"]).as_py() != n:

@@ -121,3 +121,23 @@ def test_prepare_keeps_digits_of_impossible_dates_and_name_order():
     assert a["name_max"] == b["name_max"] == "mihal"  # blocks "one name typed in the other field"
     assert (a["name_min"], b["name_min"]) == ("hannah", "hannsh")
     assert c["address_street"] == "highstreet" and c["address_numbers"] == ["12"]
+
+
+def test_columnar_and_row_inputs_prepare_alike():
+    """A DataFrame goes through the per-distinct-value (pyarrow) path, a list of dicts through the per-row one."""
+    import polars as pl
+
+    rows = [
+        {"unique_id": "1", "given_name": " Mary-Jane Ann", "family_name": "O'Brien-Smith", "date_of_birth": "19450493",
+         "sex": "Female", "postcode": "bd59zl", "address": "Flat 3, 12 High St", "nhs_number": "943 476 5919"},
+        {"unique_id": "2", "given_name": "  ", "family_name": "Smyth", "date_of_birth": "31/02/2015", "sex": "",
+         "postcode": "4223", "address": "12 high st leeds", "upn": "a123", "police_id": "x-9"},
+        {"unique_id": "3", "given_name": "Bill", "family_name": "Bill", "date_of_birth": "2015-03-04", "sex": "M",
+         "postcode": None, "address": None, "nhs_number": "1234567890"},
+        {"unique_id": "4", "given_name": None, "family_name": None, "date_of_birth": None, "sex": None,
+         "postcode": "SW1A 1AA", "address": "74 karlp lace port adrian"},
+    ]
+    by_rows = prepare(rows)
+    by_columns = prepare(pl.DataFrame(rows))
+    assert by_rows.schema == by_columns.schema
+    assert by_rows.to_pylist() == by_columns.to_pylist()
