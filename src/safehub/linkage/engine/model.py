@@ -16,7 +16,7 @@ from .prepare import normalise_record
 
 __all__ = ["ENGINE_VERSION", "MODEL_FORMAT", "TrainedModel", "score_pair"]
 
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"
 MODEL_FORMAT = "safehub-linkage-model"
 #: Splink's floor for m and u before taking logs, and its stand-in for a level never seen in training.
 _CLAMP = 1e-300
@@ -119,7 +119,8 @@ class TrainedModel:
         for comparison, stored in zip(model.comparison_objects, data["comparisons"], strict=True):
             labels = [lv["label"] for lv in stored["levels"]]
             if labels != [lv.label for lv in comparison.levels]:
-                raise LinkageError(f"comparison {comparison.name!r} in the model does not match this engine's levels")
+                raise LinkageError(f"comparison {comparison.name!r} in the model (engine {data.get('version')}) does not match "
+                                   f"this engine's levels ({ENGINE_VERSION}): train a new model")
         return model
 
     # --- derived ------------------------------------------------------------------------------------------
