@@ -58,9 +58,21 @@ def page(browser, built_assets, live_server):
 
 def run_axe(page) -> list[dict]:
     """Run axe-core in the page and return the serious and critical violations."""
-    # loaded by URL from the site itself, so the Content-Security-Policy (script-src 'self') allows it
-    page.add_script_tag(url=f"{settings.STATIC_URL}axe/axe.min.js")
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    from playwright.sync_api import Error as PlaywrightError
+
+    # A click that submits a form starts a navigation the test may not have waited for; axe must run on the page that
+    # arrives, not on the one being torn down (whose document.head can already be gone).
+    for attempt in range(5):
+        page.wait_for_load_state("load")
+        try:
+            # loaded by URL from the site itself, so the Content-Security-Policy (script-src 'self') allows it
+            page.add_script_tag(url=f"{settings.STATIC_URL}axe/axe.min.js")
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            break
+        except PlaywrightError:
+            if attempt == 4:
+                raise
+            page.wait_for_timeout(200 * (attempt + 1))
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]}
         for v in result["violations"]

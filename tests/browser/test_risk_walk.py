@@ -24,6 +24,7 @@ def test_mash_practitioner_completes_overrides_and_sees_the_chart(page, world, p
     page.get_by_role("link", name="Risk assessments").click()
     page.get_by_label("Find a child").fill("Brennan")
     page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Start an assessment for Olivia Brennan")).to_be_visible()
     assert run_axe(page) == []
     page.get_by_role("link", name="Start an assessment for Olivia Brennan").click()
 
