@@ -6,11 +6,16 @@ Adding a URL without rows here fails `test_every_url_has_a_row`. 404 means "miss
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 import pytest
+from django.conf import settings
 from django.urls import get_resolver, reverse
 
 from safehub.assurance.tests.fixtures import assurance_world  # noqa: F401 - objects for the assurance rows
 from safehub.core.models import AuditEvent
+from safehub.core.tests.matrix import API_DENIED, ASSURANCE_READERS, CASE_ROLES_DENIED, PERSONAS, row
 from safehub.intake.tests.fixtures import intake_world  # noqa: F401 - objects for the intake rows
 from safehub.meetings.tests.fixtures import meetings_world  # noqa: F401 - objects for the meetings rows
 from safehub.missing.tests.fixtures import missing_world  # noqa: F401 - objects for the missing rows
@@ -19,36 +24,8 @@ from safehub.performance.tests.fixtures import performance_world  # noqa: F401 -
 from safehub.risk.tests.fixtures import risk_world  # noqa: F401 - objects for the risk rows
 from safehub.trust.tests.fixtures import trust_world  # noqa: F401 - objects for the trust rows
 
-PERSONAS = [
-    "mash_practitioner",
-    "police_contributor",
-    "health_contributor",
-    "panel_chair",
-    "missing_coordinator",
-    "analyst",
-    "board_member",
-    "admin",
-    "anonymous",
-]
-
 # What each object is, for the reader: police_child is known to police and health; health_only_child only to health;
 # restricted_child is known to police and restricted to the MASH practitioner by name.
-CASE_ROLES_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 302}
-API_DENIED = {"analyst": 403, "board_member": 403, "admin": 403, "anonymous": 401}
-ASSURANCE_READERS = {"analyst": 200, "board_member": 200, "admin": 200}  # the assurance pages' readers beyond case roles
-
-
-def row(mash, police, health, chair, missing, denied):
-    return {
-        "mash_practitioner": mash,
-        "police_contributor": police,
-        "health_contributor": health,
-        "panel_chair": chair,
-        "missing_coordinator": missing,
-        **denied,
-    }
-
-
 MATRIX: dict[tuple[str, str | None], dict[str, int]] = {
     ("dashboard", None): {**{p: 200 for p in PERSONAS}, "anonymous": 302},
     ("login", None): {p: (302 if p != "anonymous" else 200) for p in PERSONAS},
@@ -390,6 +367,26 @@ FIXTURE_OBJECTS = {
     "performance_round": ("performance_world", "round"),
     "performance_indicator": ("performance_world", "indicator"),
 }
+
+
+
+def _collect_app_rows():
+    """Rows, objects and fixtures from each app's own `tests/matrix_rows.py` (see safehub/core/tests/matrix.py)."""
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("safehub.") or importlib.util.find_spec(f"{app}.tests") is None:
+            continue
+        if importlib.util.find_spec(f"{app}.tests.matrix_rows") is None:
+            continue
+        module = importlib.import_module(f"{app}.tests.matrix_rows")
+        clash = set(module.ROWS) & set(MATRIX)
+        assert not clash, f"{app} repeats matrix rows: {sorted(clash)}"
+        MATRIX.update(module.ROWS)
+        FIXTURE_OBJECTS.update(getattr(module, "OBJECTS", {}))
+        for name, fixture in getattr(module, "FIXTURES", {}).items():
+            globals()[name] = fixture  # pytest finds fixtures among the module's names (name = the fixture's function name)
+
+
+_collect_app_rows()
 
 
 def _object_pk(world, key, request=None):
