@@ -96,9 +96,18 @@ def serve(
     setup_django()
     if production:
         gunicorn = shutil.which("gunicorn") or "gunicorn"
-        os.execv(gunicorn, [gunicorn, "safehub.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"])  # noqa: S606
+        os.execv(  # noqa: S606
+            gunicorn,
+            [gunicorn, "safehub.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+             "--config", "python:safehub.gunicorn_config"],
+        )
     from django.core.management import call_command
 
+    from safehub.people.search.service import warm_up
+
+    with console.status("Building the search index (so the first search does not wait)"):
+        index = warm_up()
+    console.print(f"Search index ready: {len(index):,} names and identifiers.")
     console.print(f"Serving on [link]http://127.0.0.1:{port}[/link] — press Ctrl+C to stop.")
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, verbosity=0)
 
