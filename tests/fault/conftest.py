@@ -77,9 +77,14 @@ class SharedDatabase:
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
         self.hand_over()
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.fault.driver", *args], cwd=ROOT, env=self.env(), capture_output=True,
-            text=True, timeout=60, check=False,
+        done = subprocess.run(  # noqa: S603 - our own driver, fixed arguments
+            [sys.executable, "-m", "tests.fault.driver", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         self.take_back()
         return done
@@ -89,9 +94,13 @@ class SharedDatabase:
         marker = self.tmp / "paused.marker"
         marker.unlink(missing_ok=True)
         self.hand_over()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.fault.driver", *args, "--marker", str(marker)], cwd=ROOT, env=self.env(),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        process = subprocess.Popen(  # noqa: S603 - our own driver, fixed arguments
+            [sys.executable, "-m", "tests.fault.driver", *args, "--marker", str(marker)],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             waited = 0.0

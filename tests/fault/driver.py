@@ -75,8 +75,13 @@ def main(argv: list[str]) -> int:
             pause_after(people_services, "store_source_records", args.pause_after_chunks, args.marker)
         # The same code path as `safehub import FILE --agency CODE --profile NAME`.
         return cli.import_files(
-            [args.file], agency_code=args.agency, profile_name=args.profile, profile_file=None, dry_run=False,
-            accept_valid=False, console=Console(file=sys.stdout, width=200),
+            [args.file],
+            agency_code=args.agency,
+            profile_name=args.profile,
+            profile_file=None,
+            dry_run=False,
+            accept_valid=False,
+            console=Console(file=sys.stdout, width=200),
         )
 
     from safehub.linkage import services as linkage_services
@@ -84,7 +89,7 @@ def main(argv: list[str]) -> int:
     if args.pause_after_moves:
         pause_after(linkage_services, "_move_records", args.pause_after_moves, args.marker)
     run = linkage_services.run_linkage(engine=one_cluster_engine)
-    print(run.pk, run.status, run.counts)
+    print(run.pk, run.status, run.counts)  # noqa: T201 - the test reads it
     return 0
 
 

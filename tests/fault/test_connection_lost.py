@@ -41,8 +41,9 @@ def test_connection_lost_while_saving_a_decision_shows_the_error_page_and_saves_
     client = Client(raise_request_exception=False)
     client.force_login(personas["mash_practitioner"])
 
-    response = client.post(f"/linkage/review/{world.review_pair.pk}/",
-                           {"decision": "match", "reason": "Same NHS number and date of birth"})
+    response = client.post(
+        f"/linkage/review/{world.review_pair.pk}/", {"decision": "match", "reason": "Same NHS number and date of birth"}
+    )
 
     assert_plain_error_page(response)
     pair = ReviewPair.objects.get(pk=world.review_pair.pk)

@@ -47,8 +47,9 @@ def test_an_import_killed_while_writing_stores_nothing_and_can_be_run_again(shar
     before = snapshot()
     chain_ok()
 
-    shared_db.kill_at_marker("import", str(extract), "police", profile.name, "--chunk-size", "10",
-                             "--pause-after-chunks", "2")
+    shared_db.kill_at_marker(
+        "import", str(extract), "police", profile.name, "--chunk-size", "10", "--pause-after-chunks", "2"
+    )
 
     assert snapshot() == before  # no partial rows, no audit of the chunks that were written and rolled back
     assert not SourceRecord.objects.filter(source_file=extract.name).exists()
