@@ -313,8 +313,13 @@ def import_(
     accept_valid: Annotated[
         bool, typer.Option("--accept-valid", help="Import the valid rows; write the rejected ones to a rejects CSV.")
     ] = False,
+    return_format: Annotated[
+        str | None,
+        typer.Option("--format", help="A standard DfE return instead of a profile: annex-a, ssda903 or cin-xml."),
+    ] = None,
 ) -> None:
-    """Import agency extracts through a mapping profile. Lists every row error; exits 1 if a file is rejected."""
+    """Import agency extracts through a mapping profile, or DfE returns with --format. Lists every row error; exits 1 if
+    a file is rejected."""
     setup_django()
     from safehub.imports.cli import import_files
 
@@ -328,6 +333,7 @@ def import_(
             accept_valid=accept_valid,
             console=console,
             progress=bar,
+            return_format=return_format,
         )
     if code:
         raise typer.Exit(code)
@@ -419,6 +425,37 @@ def retention_run(
     console.print(table)
     verb = "would be anonymised" if dry_run else "anonymised"
     console.print(f"{len(report.due)} record{'s' if len(report.due) != 1 else ''} {verb}.")
+
+
+cpis_app = typer.Typer(help="CP-IS style exchange with the NHS (docs/cp-is.md).", no_args_is_help=True)
+app.add_typer(cpis_app, name="cpis")
+
+
+@cpis_app.command("export")
+def cpis_export(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the CSV ('-': standard output).")],
+    user: Annotated[str, typer.Option("--user", help="Export as this user: their access applies, audited in their name.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Plans open on this date, YYYY-MM-DD (default today).")] = None,
+) -> None:
+    """Export children on child protection plans and looked-after children (NHS number, plan type, dates, authority)."""
+    setup_django()
+    from safehub.intake.cpis import run_export
+
+    if code := run_export(out, username=user, as_of=as_of, console=console):
+        raise typer.Exit(code)
+
+
+@cpis_app.command("import")
+def cpis_import(
+    path: Annotated[Path, typer.Argument(help="NHS unscheduled-care access notifications (CSV).", exists=True, dir_okay=False)],
+    user: Annotated[str, typer.Option("--user", help="Import as this user: the contacts are recorded in their name.")],
+) -> None:
+    """Import unscheduled-care notifications as front-door contacts: all rows or none; re-importing adds nothing twice."""
+    setup_django()
+    from safehub.intake.cpis import run_import
+
+    if code := run_import(path, username=user, console=console):
+        raise typer.Exit(code)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -54,15 +54,28 @@ def import_files(
     accept_valid: bool,
     console: Console,
     progress: Progress | None = None,
+    return_format: str | None = None,
 ) -> int:
     """Import each file; print a summary and a table of errors per file. Returns the exit code: 1 if any file was
-    rejected, 2 if the command line could not be acted on, else 0."""
+    rejected, 2 if the command line could not be acted on, else 0.
+
+    With `return_format` (annex-a, ssda903, cin-xml) each file is a standard DfE return, imported without a profile."""
+    from .dfe import FORMATS
+    from .dfe.services import import_return
+
     try:
         agency = Agency.objects.filter(code=agency_code).first()
         if agency is None:
             codes = ", ".join(Agency.objects.values_list("code", flat=True)) or "none yet"
             raise UsageProblem(f"no agency with the code {agency_code!r} (agencies: {codes})")
-        profile = resolve_profile(agency, profile_name, profile_file)
+        if return_format is not None:
+            if profile_name or profile_file:
+                raise UsageProblem("give either --format or a profile, not both")
+            if return_format not in FORMATS:
+                raise UsageProblem(f"unknown --format {return_format!r}; use one of {', '.join(FORMATS)}")
+            profile = None
+        else:
+            profile = resolve_profile(agency, profile_name, profile_file)
     except UsageProblem as problem:
         console.print(Text(f"Error: {problem}", style="red"))
         return 2
@@ -74,7 +87,10 @@ def import_files(
             if progress is not None:
                 progress.update(task, description=f"{name}: {stage.lower()}", completed=done, total=total)
 
-        run = import_file(path, agency, profile, None, dry_run=dry_run, accept_valid=accept_valid, progress=report)
+        if profile is None:
+            run = import_return(path, agency, return_format, None, dry_run=dry_run, accept_valid=accept_valid)
+        else:
+            run = import_file(path, agency, profile, None, dry_run=dry_run, accept_valid=accept_valid, progress=report)
         if progress is not None:
             progress.update(task, description=f"{path.name}: done", completed=run.rows, total=run.rows or 1)
         console.print(summary(run))

@@ -160,3 +160,52 @@ class RowError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} row {self.row}: {self.reason}"
+
+
+class ReturnRecord(models.Model):
+    """One row of a statutory return (Annex A list, SSDA903 file, CIN census element) as imported, with its provenance.
+
+    The row's natural key (child and the dated fact) is unique per agency, return and table, so importing a corrected
+    or later return updates rows instead of adding them. Indicators computed from returns read this table.
+    """
+
+    class Kind(models.TextChoices):
+        ANNEX_A = "annex_a", "Annex A"
+        SSDA903 = "ssda903", "SSDA903 (children looked after)"
+        CIN_CENSUS = "cin_census", "Children in need census"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="return_records")
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="return_records",
+                            help_text="The import that last wrote this row.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    table = models.CharField(max_length=30, help_text="list_1 … list_11; header, episodes, missing; cin_details …")
+    period = models.CharField(max_length=20, blank=True, help_text="The return's reference date, where it gives one.")
+    child_key = models.CharField(max_length=100, help_text="The child's id in the return (the adopter's, list 11).")
+    row_key = models.CharField(max_length=255, help_text="Child and the row's dated fact: what makes it the same row.")
+    fields = models.JSONField(default=dict, help_text="The row's values by field: dates as ISO text, codes as codes.")
+    labels = models.JSONField(default=dict, blank=True, help_text="The readable label of each coded field.")
+    received = models.JSONField(default=dict, help_text="The row as the return gave it, column by column.")
+    key_date = models.DateField(null=True, blank=True, db_index=True)
+    end_date = models.DateField(null=True, blank=True)
+    source_record = models.ForeignKey("people.SourceRecord", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    source_file = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=100, blank=True)
+    source_row = models.PositiveIntegerField(help_text="Row in the sheet or CSV file; line in an XML file.")
+    caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.PARTNERSHIP)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = AgencyOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "table", "key_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "table", "row_key"], name="return_record_unique_row")
+        ]
+        indexes = [models.Index(fields=["kind", "table", "key_date"], name="return_record_table_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.table} {self.child_key} ({self.key_date})"

@@ -37,3 +37,38 @@ def run_report(run: ImportRun) -> RunReport:
     file_errors = list(run.row_errors.filter(row__isnull=True).order_by("pk"))
     errors = list(run.row_errors.filter(row__isnull=False).order_by("row", "pk")[:ERRORS_SHOWN])
     return RunReport(run, errors, max(run.error_count, len(errors) + len(file_errors)), file_errors)
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    """What an indicator needs of one imported return row (aggregates only leave the performance app)."""
+
+    agency_id: int
+    table: str
+    child_key: str
+    key_date: object
+    end_date: object
+    fields: dict
+
+
+def return_rows(kind: str, tables: tuple[str, ...], *, agency_id: int | None = None) -> list[ReturnRow]:
+    """Every imported row of these tables of a return (`ReturnRecord.Kind`), for the indicators computed from returns.
+
+    No user: the caller (the performance engine) returns counts only, never rows.
+    """
+    from .models import ReturnRecord
+
+    records = ReturnRecord.objects.filter(kind=kind, table__in=tables)
+    if agency_id is not None:
+        records = records.filter(agency_id=agency_id)
+    return [
+        ReturnRow(*values)
+        for values in records.values_list("agency_id", "table", "child_key", "key_date", "end_date", "fields")
+    ]
+
+
+def has_return(kind: str) -> bool:
+    """Whether any return of this kind has been imported."""
+    from .models import ReturnRecord
+
+    return ReturnRecord.objects.filter(kind=kind).exists()
