@@ -179,6 +179,10 @@ def scorecard(*, now: dt.datetime | None = None, month: dt.date | None = None, k
 def compute(indicator_id: str, period: Period | str, *, now: dt.datetime | None = None,
             agency_id: int | None = None) -> Value:
     """One indicator for one period (and optionally one agency)."""
+    from . import returns  # indicators computed from imported DfE returns have their own library
+
+    if returns.is_return_indicator(indicator_id):
+        return returns.compute(indicator_id, period, agency_id=agency_id)
     now = now or timezone.now()
     period = parse_period(period) if isinstance(period, str) else period
     indicator = next(i for i in library.effective([indicator_id]))

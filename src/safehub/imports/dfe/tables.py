@@ -239,6 +239,8 @@ class TableReader:
                 self.problem(row, heading, text,
                              f"unknown code for {heading} (expected one of {dfe_codes.describe(codes)})")
                 return False
+            if column.kind == "yes_no":  # true/1/a) Yes... all stored as Y or N
+                return ("Y" if found[1] == "Yes" else "N"), found[1]
             return found[0], found[1]
         if column.kind == "int":
             if not (text.isascii() and text.isdigit()) or len(text) > 4:
