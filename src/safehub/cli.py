@@ -427,6 +427,37 @@ def retention_run(
     console.print(f"{len(report.due)} record{'s' if len(report.due) != 1 else ''} {verb}.")
 
 
+cpis_app = typer.Typer(help="CP-IS style exchange with the NHS (docs/cp-is.md).", no_args_is_help=True)
+app.add_typer(cpis_app, name="cpis")
+
+
+@cpis_app.command("export")
+def cpis_export(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the CSV ('-': standard output).")],
+    user: Annotated[str, typer.Option("--user", help="Export as this user: their access applies, audited in their name.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Plans open on this date, YYYY-MM-DD (default today).")] = None,
+) -> None:
+    """Export children on child protection plans and looked-after children (NHS number, plan type, dates, authority)."""
+    setup_django()
+    from safehub.intake.cpis import run_export
+
+    if code := run_export(out, username=user, as_of=as_of, console=console):
+        raise typer.Exit(code)
+
+
+@cpis_app.command("import")
+def cpis_import(
+    path: Annotated[Path, typer.Argument(help="NHS unscheduled-care access notifications (CSV).", exists=True, dir_okay=False)],
+    user: Annotated[str, typer.Option("--user", help="Import as this user: the contacts are recorded in their name.")],
+) -> None:
+    """Import unscheduled-care notifications as front-door contacts: all rows or none; re-importing adds nothing twice."""
+    setup_django()
+    from safehub.intake.cpis import run_import
+
+    if code := run_import(path, username=user, console=console):
+        raise typer.Exit(code)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run any Django management command, e.g. `safehub manage createsuperuser`."""

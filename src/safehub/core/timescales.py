@@ -65,6 +65,10 @@ DEFAULTS: dict[str, Timescale] = {
                   "Modern Slavery Act 2015 statutory guidance"),
         Timescale("nrm_conclusive_min", "Earliest NRM conclusive grounds decision", 30, "days",
                   "Modern Slavery Act 2015 statutory guidance"),
+        Timescale("fgdm_offer", "Family group decision-making offered after a decision to consider care proceedings", 10,
+                  "working_days", "Local standard (Children's Wellbeing and Schools Act 2026)"),
+        Timescale("home_education_consent", "Council decision on consent to home education during child protection", 15,
+                  "working_days", "Local standard (Children's Wellbeing and Schools Act 2026)"),
     ]
 }
 

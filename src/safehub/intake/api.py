@@ -363,3 +363,58 @@ def respond_to_check(request, check_id: int, payload: CheckResponseIn):
         "on_time": response.on_time,
     }
     return Status(201, out)
+
+
+class FgdmProceedingsOut(Schema):
+    id: int
+    reference: str
+    child_id: int
+    considered_on: dt.date
+    fgdm_offer_due: dt.date
+    status: str = Field(..., description="offered, offered_late, exception, due or overdue")
+    offered_on: dt.date | None = None
+    response: str | None = None
+    meeting_on: dt.date | None = None
+    issued_on: dt.date | None = None
+
+
+class FgdmReportOut(Schema):
+    counts: dict[str, int]
+    proceedings: list[FgdmProceedingsOut]
+
+
+@router.get(
+    "/fgdm",
+    response={200: FgdmReportOut, 401: ErrorOut, 403: ErrorOut},
+    url_name="intake_fgdm_report",
+    summary="Care proceedings and whether family group decision-making was offered first",
+)
+def fgdm_report(request, today: dt.date | None = None):
+    _require(request, "intake.view_act_reports")
+    report = selectors.fgdm_report(request.user, today=today or timezone.localdate())
+    record_audit(
+        request.user,
+        "care_proceedings.list",
+        object_type="intake.careproceedings",
+        purpose="API",
+        detail={"shown": [r.proceedings.pk for r in report.rows]},
+    )
+    rows = []
+    for row in report.rows:
+        p = row.proceedings
+        offer = getattr(p, "fgdm_offer", None)
+        rows.append(
+            {
+                "id": p.pk,
+                "reference": p.reference,
+                "child_id": p.child_id,
+                "considered_on": p.considered_on,
+                "fgdm_offer_due": p.fgdm_offer_due,
+                "status": row.status,
+                "offered_on": offer.offered_on if offer else None,
+                "response": offer.response if offer else None,
+                "meeting_on": offer.meeting_on if offer else None,
+                "issued_on": p.issued_on,
+            }
+        )
+    return {"counts": report.counts, "proceedings": rows}

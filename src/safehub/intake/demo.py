@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from safehub.core.models import Agency, User
 from safehub.people.models import Child
 
@@ -134,4 +136,38 @@ def load_demo(now: dt.datetime) -> str:
                 actor=mash,
                 now=held + dt.timedelta(hours=1),
             )
-    return f"Front door: {len(made) + 1} contacts, {checks} agency checks, {decided} decisions."
+    act = _load_act_workflows(now, mash, police, [c.child for c in made])
+    return f"Front door: {len(made) + 1} contacts, {checks} agency checks, {decided} decisions.{act}"
+
+
+def _load_act_workflows(now: dt.datetime, mash: User, police: User | None, children: list[Child]) -> str:
+    """The 2026 Act workflows: an accepted FGDM offer before proceedings, an NRM referral with a positive reasonable grounds
+    decision for the exploited child under a section 47 enquiry, and that child taken off a school roll (an alert).
+    """
+    if len(children) < 5:
+        return ""
+    today = timezone.localdate(now)
+    family, exploited = children[0], children[4]
+    proceedings = services.record_decision_to_consider_proceedings(
+        family, actor=mash, considered_on=today - dt.timedelta(days=14), today=today
+    )
+    offer = services.record_fgdm_offer(proceedings, actor=mash, offered_on=today - dt.timedelta(days=10), today=today)
+    services.record_fgdm_response(
+        offer, actor=mash, response="accepted", responded_on=today - dt.timedelta(days=9),
+        meeting_on=today - dt.timedelta(days=2), outcome="Maternal grandmother and aunt offered to share care.",
+        family_plan="Grandmother cares on weekdays, aunt at weekends; mother has supervised contact.", today=today,
+    )
+    referral = services.record_nrm_referral(
+        exploited, actor=mash, referred_on=today - dt.timedelta(days=8),
+        first_responder_organisation="Northshire Police", first_responder_name="DS Peter Oduya",
+        exploitation="criminal", today=today,
+    )
+    services.record_reasonable_grounds_decision(
+        referral, actor=mash, decision="positive", decided_on=today - dt.timedelta(days=4), decided_by="ddm_panel",
+        today=today,
+    )
+    notice = services.record_home_education_notice(
+        exploited, "Northshire Academy", today - dt.timedelta(days=1), mash, now=now
+    )
+    alerts = 1 if notice.alert else 0
+    return f" 2026 Act: 1 FGDM offer, 1 NRM referral, {alerts} home education alert."

@@ -14,7 +14,16 @@ from safehub.core.models import Agency, User
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES
 
 from . import concerns
-from .models import Contact, Discipline, MashDecision, StrategyDiscussion, Urgency
+from .models import (
+    Contact,
+    Discipline,
+    FgdmOffer,
+    HomeEducationNotice,
+    MashDecision,
+    NrmReferral,
+    StrategyDiscussion,
+    Urgency,
+)
 from .services import Attendee, IntakeError
 
 CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -30,9 +39,10 @@ class GovForm(forms.Form):
         field = self.fields.get(name)
         if field is None:
             return ""
+        base = self[name].auto_id or f"id_{name}"  # prefixed forms: id_<prefix>-<name>
         if isinstance(field.widget, CHOICE_WIDGETS):
-            return f"id_{name}_0"
-        return f"id_{name}"
+            return f"{base}_0"
+        return base
 
     def summary_errors(self) -> list[tuple[str, str]]:
         return [(self.anchor(name), message) for name, messages in self.errors.items() for message in messages]
@@ -292,3 +302,100 @@ class AnswerForm(GovForm):
         error_messages=_required("Select who may read the answer"),
     )
 
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The 2026 Act workflows on a child's page: each form posts with its name (and the record it acts on)
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text or "For example 2026-03-27",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"The {label.lower()} must be a real date"},
+    )
+
+
+def _text(label: str, *, required: bool = True, rows: int = 0, max_length: int | None = 200) -> forms.CharField:
+    if rows:
+        return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}),
+                               error_messages=_required(f"Enter the {label.lower()}"))
+    return forms.CharField(label=label, required=required, max_length=max_length,
+                           error_messages=_required(f"Enter the {label.lower()}"))
+
+
+class ProceedingsForm(GovForm):
+    considered_on = _date("Date of the decision to consider care proceedings")
+
+
+class FgdmOfferForm(GovForm):
+    offered_on = _date("Date family group decision-making was offered")
+
+
+class FgdmResponseForm(GovForm):
+    response = forms.ChoiceField(
+        choices=FgdmOffer.Response.choices, widget=forms.RadioSelect, label="The family's answer",
+        error_messages=_required("Select the family's answer"),
+    )
+    responded_on = _date("Date of the answer", required=False)
+    meeting_on = _date("Date of the family group meeting", required=False)
+    outcome = _text("Outcome of the meeting", required=False, rows=3)
+    family_plan = _text("Family plan", required=False, rows=4)
+
+
+class FgdmExceptionForm(GovForm):
+    reason = _text("Reason family group decision-making will not be offered", rows=3)
+    manager = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Manager who agreed the exception", empty_label="Choose a manager",
+        error_messages=_required("Choose the manager who agreed the exception"),
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor is not None and actor.agency_id:
+            self.fields["manager"].queryset = (
+                User.objects.filter(is_active=True, agency_id=actor.agency_id, role_assignments__role__in=PARTNERSHIP_CASE_ROLES)
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
+        self.fields["manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class IssuedForm(GovForm):
+    issued_on = _date("Date proceedings were issued")
+    court_reference = _text("Court reference", required=False, max_length=60)
+
+
+class NrmReferralForm(GovForm):
+    referred_on = _date("Date of the referral")
+    first_responder_organisation = _text("First responder organisation")
+    first_responder_name = _text("First responder's name")
+    exploitation = forms.ChoiceField(choices=NrmReferral.Exploitation.choices, label="Type of exploitation")
+
+
+class NrmDecisionForm(GovForm):
+    decision = forms.ChoiceField(
+        choices=NrmReferral.Decision.choices, widget=forms.RadioSelect, label="Decision",
+        error_messages=_required("Select positive or negative"),
+    )
+    decided_on = _date("Date of the decision")
+    decided_by = forms.ChoiceField(
+        choices=NrmReferral.DecisionMaker.choices, widget=forms.RadioSelect, label="Decided by",
+        error_messages=_required("Select who decided"),
+    )
+
+
+class HomeEducationForm(GovForm):
+    school = _text("School that took the child off its roll")
+    removed_on = _date("Date the child came off the roll")
+
+
+class ConsentForm(GovForm):
+    consent = forms.ChoiceField(
+        choices=[(HomeEducationNotice.Consent.GIVEN, "Give consent"), (HomeEducationNotice.Consent.REFUSED, "Refuse consent")],
+        widget=forms.RadioSelect, label="The council's decision",
+        error_messages=_required("Select whether the council gives or refuses consent"),
+    )
+    consent_reason = _text("Reason for the decision", rows=3)

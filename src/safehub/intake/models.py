@@ -303,6 +303,13 @@ class StrategyDiscussion(models.Model):
     def __str__(self) -> str:
         return f"Strategy discussion {self.held_at:%Y-%m-%d}"
 
+    def missing_disciplines(self) -> list[str]:
+        """Labels of the four disciplines (social work, police, health, education) that did not take part, in that order
+        (a discussion recorded without a row for a discipline counts it as missing). Uses prefetched attendance.
+        """
+        present = {a.discipline for a in self.attendance.all() if a.present}
+        return [d.label for d in Discipline if d.value not in present]
+
 
 class Discipline(models.TextChoices):
     SOCIAL_WORK = "social_work", "Social work"
@@ -485,3 +492,199 @@ class Task(models.Model):
     def is_overdue(self, now: dt.datetime) -> bool:
         return self.done_at is None and now > self.due_at
 
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The 2026 Act workflows at the front door: family group decision-making before care proceedings, home education during
+# child protection, National Referral Mechanism referrals, and CP-IS unscheduled-care notifications.
+
+
+class CareProceedings(models.Model):
+    """Care proceedings for a child, from the decision to consider them to their issue. Proceedings cannot be recorded as
+    issued until family group decision-making was offered, or an exception was recorded with the manager who agreed it.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_proceedings")
+    considered_on = models.DateField(help_text="The day the local authority decided to consider care proceedings.")
+    fgdm_offer_due = models.DateField(help_text="The fgdm_offer timescale from the decision to consider proceedings.")
+    issued_on = models.DateField(null=True, blank=True)
+    court_reference = models.CharField(max_length=60, blank=True)
+    fgdm_exception_reason = models.TextField(blank=True)
+    fgdm_exception_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildWorkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "care proceedings"
+        ordering = ["-considered_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fgdm_exception_reason="") | Q(fgdm_exception_manager__isnull=False),
+                name="fgdm_exception_names_a_manager",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Care proceedings considered {self.considered_on}"
+
+    @property
+    def reference(self) -> str:
+        return f"P{self.pk:05d}"
+
+    @property
+    def has_fgdm_exception(self) -> bool:
+        return bool(self.fgdm_exception_reason)
+
+
+class FgdmOffer(models.Model):
+    """The offer of a family group decision-making meeting before care proceedings: when it was offered, the family's
+    answer, the meeting, and the family plan it produced.
+    """
+
+    class Response(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting the family's answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    proceedings = models.OneToOneField(CareProceedings, on_delete=models.PROTECT, related_name="fgdm_offer")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="fgdm_offers")
+    offered_on = models.DateField()
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.AWAITING)
+    responded_on = models.DateField(null=True, blank=True)
+    meeting_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    family_plan = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildWorkQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"FGDM offered {self.offered_on}: {self.get_response_display()}"
+
+    @property
+    def on_time(self) -> bool:
+        return self.offered_on <= self.proceedings.fgdm_offer_due
+
+
+class HomeEducationNotice(models.Model):
+    """A school's notice that a child was taken off its roll to be educated at home. For a child subject to a section 47
+    enquiry or on a child protection plan, home education needs the council's consent: the notice raises an alert and a
+    consent-decision task.
+    """
+
+    class Consent(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Not needed (no enquiry or child protection plan)"
+        AWAITING = "awaiting", "Awaiting the council's decision"
+        GIVEN = "given", "Consent given"
+        REFUSED = "refused", "Consent refused"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="home_education_notices")
+    school = models.CharField(max_length=200)
+    removed_on = models.DateField(help_text="The day the child came off the school roll.")
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    consent = models.CharField(max_length=10, choices=Consent.choices)
+    consent_due = models.DateField(null=True, blank=True)
+    consent_decided_on = models.DateField(null=True, blank=True)
+    consent_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consent_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildWorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-removed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Off the roll of {self.school} on {self.removed_on}"
+
+    @property
+    def alert(self) -> bool:
+        return self.consent != self.Consent.NOT_NEEDED
+
+
+class NrmReferral(models.Model):
+    """A National Referral Mechanism referral for a child who may be a victim of modern slavery (children need no consent).
+
+    Clocks: the reasonable grounds decision is due `nrm_reasonable_grounds` (5 working days) after the referral; the
+    conclusive grounds decision may not be made before `nrm_conclusive_min` (30 calendar days) after a positive
+    reasonable grounds decision (the earliest day is the 30th day after it: decided on 2 March, not before 1 April).
+    """
+
+    class Decision(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", "Negative"
+
+    class DecisionMaker(models.TextChoices):
+        DDM_PANEL = "ddm_panel", "Devolved Decision-Making pilot panel"
+        HOME_OFFICE = "home_office", "Home Office (Single Competent Authority)"
+
+    class Exploitation(models.TextChoices):
+        CRIMINAL = "criminal", "Criminal exploitation"
+        SEXUAL = "sexual", "Sexual exploitation"
+        LABOUR = "labour", "Labour exploitation"
+        DOMESTIC_SERVITUDE = "domestic_servitude", "Domestic servitude"
+        OTHER = "other", "Other or not known"
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="nrm_referrals")
+    referred_on = models.DateField()
+    first_responder_organisation = models.CharField(max_length=200)
+    first_responder_name = models.CharField(max_length=200)
+    exploitation = models.CharField(max_length=20, choices=Exploitation.choices, default=Exploitation.OTHER)
+    reasonable_grounds_due = models.DateField()
+    reasonable_grounds = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    reasonable_grounds_on = models.DateField(null=True, blank=True)
+    reasonable_grounds_by = models.CharField(max_length=12, choices=DecisionMaker.choices, blank=True)
+    conclusive_grounds_earliest = models.DateField(null=True, blank=True)
+    conclusive_grounds = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    conclusive_grounds_on = models.DateField(null=True, blank=True)
+    conclusive_grounds_by = models.CharField(max_length=12, choices=DecisionMaker.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildWorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"NRM referral {self.referred_on}"
+
+    @property
+    def reference(self) -> str:
+        return f"N{self.pk:05d}"
+
+
+class UnscheduledCareNotification(models.Model):
+    """One CP-IS style notification that a child on a child protection plan or looked after attended unscheduled care
+    (an emergency department, urgent treatment centre...). Imported once (the key is the notification's content), each
+    becomes a contact at the front door.
+    """
+
+    key = models.CharField(max_length=64, unique=True, help_text="SHA-256 of NHS number, attended at, setting and site.")
+    nhs_number = models.CharField(max_length=10)
+    attended_at = models.DateTimeField()
+    setting = models.CharField(max_length=40)
+    site = models.CharField(max_length=200)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="unscheduled_care")
+    file = models.CharField(max_length=200)
+    row = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField()
+
+    objects = ChildWorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-attended_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.setting} attendance {self.attended_at:%Y-%m-%d %H:%M}"

@@ -21,3 +21,7 @@ rules.add_perm("intake.record_strategy_discussion", is_mash_practitioner)
 rules.add_perm("intake.view_overdue", is_mash_practitioner)
 rules.add_perm("intake.answer_checks", is_agency_contributor & belongs_to_an_agency)
 rules.add_perm("intake.view_tasks", reads_case_data)
+# The 2026 Act workflows (care proceedings and FGDM, NRM, home education) and the CP-IS exchange: the MASH for now.
+rules.add_perm("intake.record_act_workflows", is_mash_practitioner)
+rules.add_perm("intake.view_act_reports", is_mash_practitioner)
+rules.add_perm("intake.exchange_cpis", is_mash_practitioner)

@@ -13,7 +13,17 @@ from django.utils import timezone
 from safehub.core.models import Agency
 
 from .deadlines import AMBER_WINDOW, Rag
-from .models import AgencyCheckRequest, AgencyCheckResponse, Assessment, Contact, StrategyDiscussion, Task
+from .models import (
+    AgencyCheckRequest,
+    AgencyCheckResponse,
+    Assessment,
+    CareProceedings,
+    Contact,
+    HomeEducationNotice,
+    NrmReferral,
+    StrategyDiscussion,
+    Task,
+)
 
 
 def _end_of_local_day(now: dt.datetime) -> dt.datetime:
@@ -233,3 +243,80 @@ def dashboard_counts(user, *, now: dt.datetime) -> dict[str, int]:
         counts["checks_waiting"] = waiting.count()
         counts["checks_overdue"] = waiting.filter(deadline__lt=now).count()
     return counts
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Family group decision-making before care proceedings, and a child's 2026 Act records
+
+FGDM_STATUSES = {
+    "offered": "Offered on time",
+    "offered_late": "Offered late",
+    "exception": "Exception agreed by a manager",
+    "due": "Not yet offered",
+    "overdue": "Not offered: overdue",
+}
+
+
+@dataclass
+class FgdmRow:
+    proceedings: CareProceedings
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return FGDM_STATUSES[self.status]
+
+
+@dataclass
+class FgdmReport:
+    rows: list[FgdmRow]
+    counts: dict[str, int]
+    issued_without_offer: int  # issued on an exception
+
+
+def fgdm_status(proceedings: CareProceedings, today: dt.date) -> str:
+    offer = getattr(proceedings, "fgdm_offer", None)
+    if offer is not None:
+        return "offered" if offer.on_time else "offered_late"
+    if proceedings.has_fgdm_exception:
+        return "exception"
+    return "overdue" if today > proceedings.fgdm_offer_due else "due"
+
+
+def fgdm_report(user, *, today: dt.date) -> FgdmReport:
+    """Care proceedings the user may see, newest decision first, each with where its offer of family group
+    decision-making stands on `today`, and the count of each status.
+    """
+    proceedings = list(
+        CareProceedings.objects.visible_to(user)
+        .select_related("child", "fgdm_offer", "fgdm_exception_manager")
+        .order_by("-considered_on", "-pk")
+    )
+    rows = [FgdmRow(p, fgdm_status(p, today)) for p in proceedings]
+    counts = {status: 0 for status in FGDM_STATUSES}
+    for row in rows:
+        counts[row.status] += 1
+    issued_on_exception = sum(1 for r in rows if r.proceedings.issued_on and r.status == "exception")
+    return FgdmReport(rows=rows, counts=counts, issued_without_offer=issued_on_exception)
+
+
+@dataclass
+class ActRecords:
+    proceedings: list[CareProceedings]
+    nrm_referrals: list[NrmReferral]
+    home_education: list[HomeEducationNotice]
+
+
+def act_records(user, child) -> ActRecords:
+    """A child's care proceedings (with FGDM offers), NRM referrals and home education notices, as the user may see them."""
+    return ActRecords(
+        proceedings=list(
+            CareProceedings.objects.visible_to(user)
+            .filter(child=child)
+            .select_related("fgdm_offer", "fgdm_exception_manager")
+        ),
+        nrm_referrals=list(NrmReferral.objects.visible_to(user).filter(child=child)),
+        home_education=list(
+            HomeEducationNotice.objects.visible_to(user).filter(child=child).select_related("consent_decided_by")
+        ),
+    )

@@ -27,10 +27,14 @@ from .models import (
     AgencyCheckRequest,
     AgencyCheckResponse,
     Assessment,
+    CareProceedings,
     Contact,
     Discipline,
     Enquiry,
+    FgdmOffer,
+    HomeEducationNotice,
     MashDecision,
+    NrmReferral,
     Plan,
     PlanItem,
     StrategyAttendance,
@@ -551,11 +555,13 @@ def record_strategy_discussion(
 def start_plan(
     child: Child, *, type: str, actor: User | None, start_on: dt.date, lead_practitioner: User | None = None
 ) -> Plan:
-    """Start a plan for a child. Writes a `plan_started` event (owned by the actor's agency, or the lead practitioner's)
-    and audits `plan.started`.
+    """Start a plan for a child. A child protection plan needs its lead child protection practitioner named. Writes a
+    `plan_started` event (owned by the actor's agency, or the lead practitioner's) and audits `plan.started`.
     """
     if type not in Plan.Type.values:
         raise IntakeError("type", f"Unknown plan type {type!r}")
+    if type == Plan.Type.CHILD_PROTECTION and lead_practitioner is None:
+        raise IntakeError("lead_practitioner", "Name the lead child protection practitioner for a child protection plan")
     plan = Plan.objects.create(
         child=child, type=type, lead_practitioner=lead_practitioner, start_on=start_on, created_by=actor
     )
@@ -684,3 +690,606 @@ def complete_task(task: Task, *, actor: User, now: dt.datetime | None = None) ->
         task.save(update_fields=["done_at"])
         record_audit(actor, "task.completed", task)
     return task
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Care proceedings and family group decision-making (Children's Wellbeing and Schools Act 2026)
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today if today is not None else timezone.localdate()
+
+
+def _at_nine(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+def _not_future(errors: dict, field: str, day: dt.date | None, today: dt.date, what: str) -> None:
+    if day is not None and day > today:
+        errors[field] = f"The date {what} cannot be in the future"
+
+
+@transaction.atomic
+def record_decision_to_consider_proceedings(
+    child: Child, *, actor: User, considered_on: dt.date, today: dt.date | None = None
+) -> CareProceedings:
+    """Record the local authority's decision to consider care proceedings for a child. Starts the family group
+    decision-making clock (`fgdm_offer` timescale) with a task for the actor to offer the family a meeting.
+
+    Writes a `care_proceedings_considered` event and audits `care_proceedings.considered`.
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    _not_future(errors, "considered_on", considered_on, _today(today), "of the decision")
+    if errors:
+        raise IntakeError(errors)
+    proceedings = CareProceedings.objects.create(
+        child=child, considered_on=considered_on, fgdm_offer_due=due_on("fgdm_offer", considered_on), recorded_by=actor
+    )
+    record_event(
+        child=child,
+        agency=agency,
+        type="care_proceedings_considered",
+        occurred_at=_at_nine(considered_on),
+        title="Decision to consider care proceedings",
+        summary=f"Family group decision-making to be offered by {proceedings.fgdm_offer_due:%d %B %Y}.",
+        significance=Event.Significance.SIGNIFICANT,
+        detail=proceedings,
+        actor=actor,
+    )
+    _task(
+        title=f"Offer family group decision-making ({proceedings.reference})",
+        due=_end_of_day(proceedings.fgdm_offer_due),
+        all_day=True,
+        detail=proceedings,
+        child=child,
+        assigned_to=actor,
+        agency=agency,
+        source=f"Care proceedings {proceedings.reference}",
+    )
+    record_audit(
+        actor,
+        "care_proceedings.considered",
+        proceedings,
+        detail={"child": child.pk, "considered_on": considered_on, "fgdm_offer_due": proceedings.fgdm_offer_due},
+    )
+    return proceedings
+
+
+@transaction.atomic
+def record_fgdm_offer(
+    proceedings: CareProceedings, *, actor: User, offered_on: dt.date, today: dt.date | None = None
+) -> FgdmOffer:
+    """Record that family group decision-making was offered to the family before proceedings were issued. Closes the
+    offer task. Writes an `fgdm_offered` event and audits `fgdm.offered` (with whether it was within the timescale).
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    if FgdmOffer.objects.filter(proceedings=proceedings).exists():
+        errors["offered_on"] = "An offer of family group decision-making is already recorded"
+    elif proceedings.issued_on is not None:
+        errors["offered_on"] = "Proceedings were already issued: the offer comes before proceedings"
+    elif offered_on < proceedings.considered_on:
+        errors["offered_on"] = "The offer cannot be before the decision to consider proceedings"
+    _not_future(errors, "offered_on", offered_on, _today(today), "of the offer")
+    if errors:
+        raise IntakeError(errors)
+    offer = FgdmOffer.objects.create(
+        proceedings=proceedings, child=proceedings.child, offered_on=offered_on, recorded_by=actor
+    )
+    record_event(
+        child=proceedings.child,
+        agency=agency,
+        type="fgdm_offered",
+        occurred_at=_at_nine(offered_on),
+        title="Family group decision-making offered",
+        significance=Event.Significance.NOTABLE,
+        detail=offer,
+        actor=actor,
+    )
+    _close_tasks(proceedings, timezone.now())
+    record_audit(
+        actor,
+        "fgdm.offered",
+        offer,
+        detail={"proceedings": proceedings.pk, "offered_on": offered_on, "on_time": offer.on_time},
+    )
+    return offer
+
+
+@transaction.atomic
+def record_fgdm_response(
+    offer: FgdmOffer,
+    *,
+    actor: User,
+    response: str,
+    responded_on: dt.date | None = None,
+    meeting_on: dt.date | None = None,
+    outcome: str = "",
+    family_plan: str = "",
+    today: dt.date | None = None,
+) -> FgdmOffer:
+    """Record the family's answer to the offer and, once accepted, the meeting date, its outcome and the family plan.
+
+    Writes an `fgdm_meeting` event when a meeting's outcome is first recorded and audits `fgdm.updated` (before/after).
+    """
+    agency = _require_agency(actor)
+    today = _today(today)
+    errors: dict[str, str] = {}
+    if response not in FgdmOffer.Response.values:
+        errors["response"] = "Select the family's answer"
+    elif response != FgdmOffer.Response.ACCEPTED and (meeting_on or outcome.strip() or family_plan.strip()):
+        errors["meeting_on"] = "A meeting, outcome and family plan are recorded only for an accepted offer"
+    if responded_on is not None and responded_on < offer.offered_on:
+        errors["responded_on"] = "The answer cannot be before the offer"
+    _not_future(errors, "responded_on", responded_on, today, "of the answer")
+    if meeting_on is not None and meeting_on < offer.offered_on:
+        errors["meeting_on"] = "The meeting cannot be before the offer"
+    if (outcome.strip() or family_plan.strip()) and meeting_on is None:
+        errors["meeting_on"] = "Enter the date of the meeting before its outcome"
+    elif outcome.strip() and meeting_on is not None and meeting_on > today:
+        errors["outcome"] = "Record the outcome after the meeting has taken place"
+    if errors:
+        raise IntakeError(errors)
+    fields = ("response", "responded_on", "meeting_on", "outcome", "family_plan")
+    before = {f: getattr(offer, f) for f in fields}
+    had_outcome = bool(offer.outcome)
+    offer.response = response
+    offer.responded_on = responded_on if response != FgdmOffer.Response.AWAITING else None
+    offer.meeting_on = meeting_on
+    offer.outcome = outcome.strip()
+    offer.family_plan = family_plan.strip()
+    offer.save(update_fields=list(fields))
+    if offer.outcome and not had_outcome:
+        record_event(
+            child=offer.child,
+            agency=agency,
+            type="fgdm_meeting",
+            occurred_at=_at_nine(offer.meeting_on),
+            title="Family group decision-making meeting",
+            summary=offer.outcome,
+            outcome=offer.family_plan,
+            significance=Event.Significance.NOTABLE,
+            detail=offer,
+            actor=actor,
+        )
+    record_audit(
+        actor, "fgdm.updated", offer, detail={"before": before, "after": {f: getattr(offer, f) for f in fields}}
+    )
+    return offer
+
+
+@transaction.atomic
+def record_fgdm_exception(
+    proceedings: CareProceedings, *, actor: User, reason: str, manager: User | None
+) -> CareProceedings:
+    """Record why family group decision-making will not be offered before proceedings (for example, a child at
+    immediate risk needing an emergency application) and the manager who agreed it. Closes the offer task and audits
+    `fgdm.exception_recorded`.
+    """
+    _require_agency(actor)
+    errors: dict[str, str] = {}
+    if FgdmOffer.objects.filter(proceedings=proceedings).exists():
+        errors["reason"] = "Family group decision-making was offered: no exception is needed"
+    elif proceedings.has_fgdm_exception:
+        errors["reason"] = "An exception is already recorded"
+    elif not reason.strip():
+        errors["reason"] = "Give the reason family group decision-making will not be offered"
+    if manager is None:
+        errors["manager"] = "Choose the manager who agreed the exception"
+    if errors:
+        raise IntakeError(errors)
+    proceedings.fgdm_exception_reason = reason.strip()
+    proceedings.fgdm_exception_manager = manager
+    proceedings.save(update_fields=["fgdm_exception_reason", "fgdm_exception_manager"])
+    _close_tasks(proceedings, timezone.now())
+    record_audit(
+        actor,
+        "fgdm.exception_recorded",
+        proceedings,
+        detail={"child": proceedings.child_id, "reason": proceedings.fgdm_exception_reason, "manager": manager.pk},
+    )
+    return proceedings
+
+
+@transaction.atomic
+def record_proceedings_issued(
+    proceedings: CareProceedings,
+    *,
+    actor: User,
+    issued_on: dt.date,
+    court_reference: str = "",
+    today: dt.date | None = None,
+) -> CareProceedings:
+    """Record that care proceedings were issued. Refused unless family group decision-making was offered on or before
+    that day, or an exception was recorded with its manager. Writes a `care_proceedings_issued` event and audits
+    `care_proceedings.issued`.
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    offer = FgdmOffer.objects.filter(proceedings=proceedings).first()
+    if proceedings.issued_on is not None:
+        errors["issued_on"] = "These proceedings are already recorded as issued"
+    elif issued_on < proceedings.considered_on:
+        errors["issued_on"] = "Proceedings cannot be issued before the decision to consider them"
+    elif offer is None and not proceedings.has_fgdm_exception:
+        errors["fgdm"] = (
+            "Record the offer of family group decision-making, or an exception agreed by a manager, before issuing"
+        )
+    elif offer is not None and offer.offered_on > issued_on:
+        errors["issued_on"] = "Family group decision-making must be offered before proceedings are issued"
+    _not_future(errors, "issued_on", issued_on, _today(today), "proceedings were issued")
+    if errors:
+        raise IntakeError(errors)
+    proceedings.issued_on = issued_on
+    proceedings.court_reference = court_reference.strip()
+    proceedings.save(update_fields=["issued_on", "court_reference"])
+    record_event(
+        child=proceedings.child,
+        agency=agency,
+        type="care_proceedings_issued",
+        occurred_at=_at_nine(issued_on),
+        title="Care proceedings issued",
+        significance=Event.Significance.SIGNIFICANT,
+        detail=proceedings,
+        actor=actor,
+    )
+    record_audit(
+        actor,
+        "care_proceedings.issued",
+        proceedings,
+        detail={
+            "child": proceedings.child_id,
+            "issued_on": issued_on,
+            "fgdm": "offered" if offer is not None else "exception",
+        },
+    )
+    return proceedings
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Home education during child protection
+
+
+def child_protection_on(child: Child, day: dt.date) -> tuple[Enquiry | None, Plan | None]:
+    """The section 47 enquiry open on `day` (started, not concluded before it) and the child protection plan open on it."""
+    enquiry = (
+        Enquiry.objects.filter(child=child, started_on__lte=day)
+        .exclude(concluded_on__lt=day)
+        .select_related("lead_practitioner")
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+    plan = (
+        Plan.objects.filter(child=child, type=Plan.Type.CHILD_PROTECTION, start_on__lte=day)
+        .exclude(end_on__lt=day)
+        .select_related("lead_practitioner")
+        .order_by("-start_on", "-pk")
+        .first()
+    )
+    return enquiry, plan
+
+
+def _council_for(lead: User | None, actor: User) -> Agency:
+    """The council's children's social care: the lead practitioner's agency when it is one, else the partnership's."""
+    from safehub.core.models import AgencyType
+
+    if lead is not None and lead.agency_id and lead.agency.type == AgencyType.SOCIAL_CARE:
+        return lead.agency
+    council = Agency.objects.filter(type=AgencyType.SOCIAL_CARE, active=True).order_by("pk").first()
+    return council or _require_agency(actor)
+
+
+@transaction.atomic
+def record_home_education_notice(
+    child: Child, school: str, date: dt.date, actor: User, *, now: dt.datetime | None = None
+) -> HomeEducationNotice:
+    """Record a school's notice that `child` came off its roll on `date` to be educated at home.
+
+    When the child is subject to a section 47 enquiry or on a child protection plan that day, home education needs the
+    council's consent: the notice raises an alert (a significant `home_education_alert` event) and gives the council a
+    consent-decision task, due by the `home_education_consent` timescale from the day the notice is recorded, assigned to
+    the lead child protection practitioner. Otherwise it writes a `home_education` event only. Audits
+    `home_education.notice_recorded` with whether an alert was raised.
+    """
+    now = _now(now)
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    if not school.strip():
+        errors["school"] = "Enter the school that took the child off its roll"
+    if date is None:
+        errors["removed_on"] = "Enter the date the child came off the roll"
+    elif date > timezone.localdate(now):
+        errors["removed_on"] = "The date the child came off the roll cannot be in the future"
+    if errors:
+        raise IntakeError(errors)
+    enquiry, plan = child_protection_on(child, date)
+    alert = enquiry is not None or plan is not None
+    notice = HomeEducationNotice.objects.create(
+        child=child,
+        school=school.strip(),
+        removed_on=date,
+        enquiry=enquiry,
+        plan=plan,
+        consent=HomeEducationNotice.Consent.AWAITING if alert else HomeEducationNotice.Consent.NOT_NEEDED,
+        consent_due=due_on("home_education_consent", timezone.localdate(now)) if alert else None,
+        recorded_by=actor,
+    )
+    under = " and ".join(
+        what for what, there in (("a section 47 enquiry", enquiry), ("a child protection plan", plan)) if there
+    )
+    record_event(
+        child=child,
+        agency=agency,
+        type="home_education_alert" if alert else "home_education",
+        occurred_at=_at_nine(date),
+        title=(
+            f"Alert: taken off the school roll for home education while subject to {under}"
+            if alert
+            else "Taken off the school roll for home education"
+        ),
+        summary=f"{notice.school} removed the child from its roll on {date:%d %B %Y}.",
+        significance=Event.Significance.SIGNIFICANT if alert else Event.Significance.NOTABLE,
+        detail=notice,
+        actor=actor,
+    )
+    if alert:
+        lead = (enquiry.lead_practitioner if enquiry else None) or (plan.lead_practitioner if plan else None)
+        _task(
+            title=f"Council decision on consent to home education (H{notice.pk})",
+            due=_end_of_day(notice.consent_due),
+            all_day=True,
+            detail=notice,
+            child=child,
+            assigned_to=lead,
+            agency=_council_for(lead, actor),
+            source=f"Home education notice from {notice.school}"[:200],
+        )
+    record_audit(
+        actor,
+        "home_education.notice_recorded",
+        notice,
+        detail={
+            "child": child.pk,
+            "removed_on": date,
+            "alert": alert,
+            "enquiry": enquiry.pk if enquiry else None,
+            "plan": plan.pk if plan else None,
+            "consent_due": notice.consent_due,
+        },
+    )
+    return notice
+
+
+@transaction.atomic
+def decide_home_education_consent(
+    notice: HomeEducationNotice, *, actor: User, consent: str, reason: str, today: dt.date | None = None
+) -> HomeEducationNotice:
+    """Record the council's decision to give or refuse consent to home education. Closes the consent task, writes a
+    `home_education_consent` event and audits `home_education.consent_decided`.
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    if notice.consent != HomeEducationNotice.Consent.AWAITING:
+        errors["consent"] = "This notice is not awaiting a consent decision"
+    elif consent not in (HomeEducationNotice.Consent.GIVEN, HomeEducationNotice.Consent.REFUSED):
+        errors["consent"] = "Select whether the council gives or refuses consent"
+    if not reason.strip():
+        errors["consent_reason"] = "Give the reason for the decision"
+    if errors:
+        raise IntakeError(errors)
+    notice.consent = consent
+    notice.consent_reason = reason.strip()
+    notice.consent_decided_on = _today(today)
+    notice.consent_decided_by = actor
+    notice.save(update_fields=["consent", "consent_reason", "consent_decided_on", "consent_decided_by"])
+    record_event(
+        child=notice.child,
+        agency=agency,
+        type="home_education_consent",
+        occurred_at=_at_nine(notice.consent_decided_on),
+        title=f"Home education: {notice.get_consent_display().lower()}",
+        summary=notice.consent_reason,
+        significance=Event.Significance.NOTABLE,
+        detail=notice,
+        actor=actor,
+    )
+    _close_tasks(notice, timezone.now())
+    record_audit(
+        actor,
+        "home_education.consent_decided",
+        notice,
+        detail={"child": notice.child_id, "consent": consent, "on_time": notice.consent_decided_on <= notice.consent_due},
+    )
+    return notice
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Modern slavery: National Referral Mechanism referrals
+
+
+@transaction.atomic
+def record_nrm_referral(
+    child: Child,
+    *,
+    actor: User,
+    referred_on: dt.date,
+    first_responder_organisation: str,
+    first_responder_name: str,
+    exploitation: str = NrmReferral.Exploitation.OTHER,
+    today: dt.date | None = None,
+) -> NrmReferral:
+    """Record a National Referral Mechanism referral made by a first responder for a child. The reasonable grounds
+    decision is due by the `nrm_reasonable_grounds` timescale (5 working days); the actor gets a task to chase it.
+
+    Writes an `nrm_referral` event and audits `nrm.referred`.
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    _not_future(errors, "referred_on", referred_on, _today(today), "of the referral")
+    if not first_responder_organisation.strip():
+        errors["first_responder_organisation"] = "Enter the first responder organisation that made the referral"
+    if not first_responder_name.strip():
+        errors["first_responder_name"] = "Enter the name of the first responder"
+    if exploitation not in NrmReferral.Exploitation.values:
+        errors["exploitation"] = "Select the type of exploitation"
+    if errors:
+        raise IntakeError(errors)
+    referral = NrmReferral.objects.create(
+        child=child,
+        referred_on=referred_on,
+        first_responder_organisation=first_responder_organisation.strip(),
+        first_responder_name=first_responder_name.strip(),
+        exploitation=exploitation,
+        reasonable_grounds_due=due_on("nrm_reasonable_grounds", referred_on),
+        recorded_by=actor,
+    )
+    record_event(
+        child=child,
+        agency=agency,
+        type="nrm_referral",
+        occurred_at=_at_nine(referred_on),
+        title=f"National Referral Mechanism referral: {referral.get_exploitation_display().lower()}",
+        summary=f"Referred by {referral.first_responder_name} ({referral.first_responder_organisation}).",
+        significance=Event.Significance.SIGNIFICANT,
+        detail=referral,
+        actor=actor,
+    )
+    _task(
+        title=f"NRM reasonable grounds decision due ({referral.reference})",
+        due=_end_of_day(referral.reasonable_grounds_due),
+        all_day=True,
+        detail=referral,
+        child=child,
+        assigned_to=actor,
+        agency=agency,
+        source=f"NRM referral {referral.reference}",
+    )
+    record_audit(
+        actor,
+        "nrm.referred",
+        referral,
+        detail={"child": child.pk, "referred_on": referred_on, "reasonable_grounds_due": referral.reasonable_grounds_due},
+    )
+    return referral
+
+
+def _nrm_decision_errors(decision: str, decided_by: str, decided_on: dt.date, today: dt.date, errors: dict) -> None:
+    if decision not in NrmReferral.Decision.values:
+        errors["decision"] = "Select positive or negative"
+    if decided_by not in NrmReferral.DecisionMaker.values:
+        errors["decided_by"] = "Select who decided: the Devolved Decision-Making pilot panel or the Home Office"
+    _not_future(errors, "decided_on", decided_on, today, "of the decision")
+
+
+@transaction.atomic
+def record_reasonable_grounds_decision(
+    referral: NrmReferral,
+    *,
+    actor: User,
+    decision: str,
+    decided_on: dt.date,
+    decided_by: str,
+    today: dt.date | None = None,
+) -> NrmReferral:
+    """Record the reasonable grounds decision and who made it. A positive decision sets the earliest day for the
+    conclusive grounds decision: `nrm_conclusive_min` (30) calendar days after it. Closes the referral's task, writes an
+    `nrm_reasonable_grounds` event and audits `nrm.reasonable_grounds` (with whether it was within the timescale).
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    if referral.reasonable_grounds:
+        errors["decision"] = "The reasonable grounds decision is already recorded"
+    elif decided_on < referral.referred_on:
+        errors["decided_on"] = "The decision cannot be before the referral"
+    _nrm_decision_errors(decision, decided_by, decided_on, _today(today), errors)
+    if errors:
+        raise IntakeError(errors)
+    referral.reasonable_grounds = decision
+    referral.reasonable_grounds_on = decided_on
+    referral.reasonable_grounds_by = decided_by
+    referral.conclusive_grounds_earliest = (
+        due_on("nrm_conclusive_min", decided_on) if decision == NrmReferral.Decision.POSITIVE else None
+    )
+    referral.save(
+        update_fields=[
+            "reasonable_grounds", "reasonable_grounds_on", "reasonable_grounds_by", "conclusive_grounds_earliest"
+        ]
+    )
+    record_event(
+        child=referral.child,
+        agency=agency,
+        type="nrm_reasonable_grounds",
+        occurred_at=_at_nine(decided_on),
+        title=f"NRM reasonable grounds decision: {referral.get_reasonable_grounds_display().lower()}",
+        summary=f"Decided by the {referral.get_reasonable_grounds_by_display()}.",
+        significance=Event.Significance.SIGNIFICANT,
+        detail=referral,
+        actor=actor,
+    )
+    _close_tasks(referral, timezone.now())
+    record_audit(
+        actor,
+        "nrm.reasonable_grounds",
+        referral,
+        detail={
+            "decision": decision,
+            "decided_on": decided_on,
+            "decided_by": decided_by,
+            "on_time": decided_on <= referral.reasonable_grounds_due,
+            "conclusive_grounds_earliest": referral.conclusive_grounds_earliest,
+        },
+    )
+    return referral
+
+
+@transaction.atomic
+def record_conclusive_grounds_decision(
+    referral: NrmReferral,
+    *,
+    actor: User,
+    decision: str,
+    decided_on: dt.date,
+    decided_by: str,
+    today: dt.date | None = None,
+) -> NrmReferral:
+    """Record the conclusive grounds decision: only after a positive reasonable grounds decision, and not before its
+    earliest day (30 calendar days after the reasonable grounds decision). Writes an `nrm_conclusive_grounds` event and
+    audits `nrm.conclusive_grounds`.
+    """
+    agency = _require_agency(actor)
+    errors: dict[str, str] = {}
+    if referral.conclusive_grounds:
+        errors["decision"] = "The conclusive grounds decision is already recorded"
+    elif referral.reasonable_grounds != NrmReferral.Decision.POSITIVE:
+        errors["decision"] = "A conclusive grounds decision follows a positive reasonable grounds decision"
+    elif decided_on < referral.conclusive_grounds_earliest:
+        errors["decided_on"] = (
+            f"A conclusive grounds decision cannot be made before {referral.conclusive_grounds_earliest:%d %B %Y} "
+            "(30 calendar days after the reasonable grounds decision)"
+        )
+    _nrm_decision_errors(decision, decided_by, decided_on, _today(today), errors)
+    if errors:
+        raise IntakeError(errors)
+    referral.conclusive_grounds = decision
+    referral.conclusive_grounds_on = decided_on
+    referral.conclusive_grounds_by = decided_by
+    referral.save(update_fields=["conclusive_grounds", "conclusive_grounds_on", "conclusive_grounds_by"])
+    record_event(
+        child=referral.child,
+        agency=agency,
+        type="nrm_conclusive_grounds",
+        occurred_at=_at_nine(decided_on),
+        title=f"NRM conclusive grounds decision: {referral.get_conclusive_grounds_display().lower()}",
+        summary=f"Decided by the {referral.get_conclusive_grounds_by_display()}.",
+        significance=Event.Significance.SIGNIFICANT,
+        detail=referral,
+        actor=actor,
+    )
+    record_audit(
+        actor,
+        "nrm.conclusive_grounds",
+        referral,
+        detail={"decision": decision, "decided_on": decided_on, "decided_by": decided_by},
+    )
+    return referral

@@ -13,4 +13,8 @@ urlpatterns = [
     path("tasks/calendar.ics", views.tasks_calendar, name="tasks_calendar"),
     path("tasks/<int:pk>/done/", views.complete_task, name="complete_task"),
     path("overdue/", views.overdue, name="overdue"),
+    path("children/<int:pk>/act/", views.child_act, name="child_act"),
+    path("fgdm/", views.fgdm_report, name="fgdm_report"),
+    path("cp-is/", views.cpis, name="cpis"),
+    path("cp-is/export.csv", views.cpis_export, name="cpis_export"),
 ]

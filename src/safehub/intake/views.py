@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,8 @@ from safehub.core.models import Agency
 from safehub.people.models import Child
 from safehub.people.selectors import search_children
 
-from . import selectors, services
+from . import cpis as cpis_exchange
+from . import forms, selectors, services
 from .deadlines import Rag
 from .forms import AnswerForm, ChecksForm, ContactForm, DecisionForm, StrategyDiscussionForm
 from .ics import task_calendar
@@ -441,3 +442,209 @@ def overdue(request):
             "now": now,
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The 2026 Act workflows for one child: care proceedings and family group decision-making, NRM referrals, home education
+
+# form name -> (form class, what it acts on: None for the child, else a kind of record on the page), heading, button
+ACT_FORMS = {
+    "proceedings": (forms.ProceedingsForm, None, "Record a decision to consider care proceedings", "Record the decision"),
+    "fgdm_offer": (forms.FgdmOfferForm, "proceedings", "Record the offer of family group decision-making", "Record the offer"),
+    "fgdm_exception": (forms.FgdmExceptionForm, "proceedings", "Or record an exception agreed by a manager",
+                       "Record the exception"),
+    "issued": (forms.IssuedForm, "proceedings", "Record that proceedings were issued", "Record the issue"),
+    "fgdm_response": (forms.FgdmResponseForm, "offer", "Record the family's answer and the meeting", "Save"),
+    "nrm": (forms.NrmReferralForm, None, "Record a National Referral Mechanism referral", "Record the referral"),
+    "nrm_reasonable": (forms.NrmDecisionForm, "referral", "Record the reasonable grounds decision", "Record the decision"),
+    "nrm_conclusive": (forms.NrmDecisionForm, "referral", "Record the conclusive grounds decision", "Record the decision"),
+    "home_education": (forms.HomeEducationForm, None, "Record a notice of home education", "Record the notice"),
+    "consent": (forms.ConsentForm, "notice", "Record the council's consent decision", "Record the decision"),
+}
+
+
+def _act_form(name: str, target, request, bound):
+    form_class = ACT_FORMS[name][0]
+    prefix = f"{name}-{target.pk}" if target is not None else name
+    kwargs = {"actor": request.user} if form_class is forms.FgdmExceptionForm else {}
+    if bound is not None and bound[0] == name and bound[1] == (target.pk if target is not None else None):
+        return bound[2]
+    return form_class(prefix=prefix, **kwargs)
+
+
+def _act_apply(name: str, request, child, target, data) -> str:
+    """Call the service for a valid form; returns the success message."""
+    actor = request.user
+    if name == "proceedings":
+        services.record_decision_to_consider_proceedings(child, actor=actor, considered_on=data["considered_on"])
+        return "Decision to consider care proceedings recorded"
+    if name == "fgdm_offer":
+        services.record_fgdm_offer(target, actor=actor, offered_on=data["offered_on"])
+        return "Offer of family group decision-making recorded"
+    if name == "fgdm_exception":
+        services.record_fgdm_exception(target, actor=actor, reason=data["reason"], manager=data["manager"])
+        return "Exception recorded"
+    if name == "issued":
+        services.record_proceedings_issued(
+            target, actor=actor, issued_on=data["issued_on"], court_reference=data["court_reference"]
+        )
+        return "Care proceedings recorded as issued"
+    if name == "fgdm_response":
+        services.record_fgdm_response(
+            target, actor=actor, response=data["response"], responded_on=data["responded_on"],
+            meeting_on=data["meeting_on"], outcome=data["outcome"], family_plan=data["family_plan"],
+        )
+        return "Family group decision-making updated"
+    if name == "nrm":
+        services.record_nrm_referral(
+            child, actor=actor, referred_on=data["referred_on"],
+            first_responder_organisation=data["first_responder_organisation"],
+            first_responder_name=data["first_responder_name"], exploitation=data["exploitation"],
+        )
+        return "NRM referral recorded"
+    if name in ("nrm_reasonable", "nrm_conclusive"):
+        record = (
+            services.record_reasonable_grounds_decision
+            if name == "nrm_reasonable"
+            else services.record_conclusive_grounds_decision
+        )
+        record(target, actor=actor, decision=data["decision"], decided_on=data["decided_on"], decided_by=data["decided_by"])
+        return "NRM decision recorded"
+    if name == "home_education":
+        notice = services.record_home_education_notice(child, data["school"], data["removed_on"], actor)
+        if notice.alert:
+            return "Notice recorded. Alert raised: the council must decide on consent to home education"
+        return "Notice of home education recorded"
+    if name == "consent":
+        services.decide_home_education_consent(target, actor=actor, consent=data["consent"], reason=data["consent_reason"])
+        return "Consent decision recorded"
+    raise ValueError(name)
+
+
+def _act_targets(records) -> dict[str, dict[int, object]]:
+    return {
+        "proceedings": {p.pk: p for p in records.proceedings},
+        "offer": {p.fgdm_offer.pk: p.fgdm_offer for p in records.proceedings if hasattr(p, "fgdm_offer")},
+        "referral": {r.pk: r for r in records.nrm_referrals},
+        "notice": {n.pk: n for n in records.home_education},
+    }
+
+
+def _act_forms_for(records, request, bound):
+    """The forms each record on the page offers in its current state, as (name, heading, button, form)."""
+
+    def entry(name, target=None):
+        _, _, heading, button = ACT_FORMS[name]
+        return (name, heading, button, _act_form(name, target, request, bound), target.pk if target is not None else "")
+
+    for p in records.proceedings:
+        offer = getattr(p, "fgdm_offer", None)
+        p.forms = []
+        if offer is None and not p.issued_on and not p.has_fgdm_exception:
+            p.forms += [entry("fgdm_offer", p), entry("fgdm_exception", p)]
+        if offer is not None:
+            p.forms.append(entry("fgdm_response", offer))
+        if not p.issued_on:
+            p.forms.append(entry("issued", p))
+    for r in records.nrm_referrals:
+        r.forms = []
+        if not r.reasonable_grounds:
+            r.forms.append(entry("nrm_reasonable", r))
+        elif r.reasonable_grounds == "positive" and not r.conclusive_grounds:
+            r.forms.append(entry("nrm_conclusive", r))
+    for n in records.home_education:
+        n.forms = [entry("consent", n)] if n.consent == "awaiting" else []
+    return [entry(name) for name in ("proceedings", "nrm", "home_education")]
+
+
+@login_required
+@requires("intake.record_act_workflows")
+def child_act(request, pk: int):
+    """A child's care proceedings with the offer of family group decision-making, NRM referrals and home education
+    notices, with a form for each next step. Forms post here, naming themselves in `form` and their record in `target`.
+    """
+    child = get_visible_or_404(
+        Child.objects.visible_to(request.user), request.user, pk=pk, action="child.view",
+        purpose="Care proceedings, NRM and home education",
+    )
+    records = selectors.act_records(request.user, child)
+    bound = None
+    if request.method == "POST":
+        name = request.POST.get("form", "")
+        if name not in ACT_FORMS:
+            raise Http404("No such form")
+        form_class, kind, _, _ = ACT_FORMS[name]
+        target = None
+        if kind is not None:
+            target = _act_targets(records)[kind].get(_int_or_none(request.POST.get("target")))
+            if target is None:
+                raise Http404("No such record")
+        kwargs = {"actor": request.user} if form_class is forms.FgdmExceptionForm else {}
+        form = form_class(request.POST, prefix=f"{name}-{target.pk}" if target is not None else name, **kwargs)
+        if form.is_valid():
+            try:
+                message = _act_apply(name, request, child, target, form.cleaned_data)
+            except IntakeError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, message)
+                return redirect("intake:child_act", pk=child.pk)
+        bound = (name, target.pk if target is not None else None, form)
+    new_forms = _act_forms_for(records, request, bound)
+    return render(
+        request,
+        "intake/child_act.html",
+        {"child": child, "records": records, "new_forms": new_forms, "bound": bound, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@requires("intake.view_act_reports")
+def fgdm_report(request):
+    """Care proceedings and whether family group decision-making was offered first: counts by status and the list."""
+    today = timezone.localdate()
+    report = selectors.fgdm_report(request.user, today=today)
+    record_audit(
+        request.user,
+        "care_proceedings.list",
+        object_type="intake.careproceedings",
+        purpose="Family group decision-making report",
+        detail={"shown": [r.proceedings.pk for r in report.rows]},
+    )
+    statuses = [(key, label, report.counts[key]) for key, label in selectors.FGDM_STATUSES.items()]
+    return render(request, "intake/fgdm_report.html", {"report": report, "statuses": statuses, "today": today})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# CP-IS style exchange
+
+
+def _as_of(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@requires("intake.exchange_cpis")
+def cpis(request):
+    """The CP-IS page: how many plans the export holds on a day, and the download."""
+    as_of = _as_of(request)
+    counts = cpis_exchange.summary(request.user, as_of=as_of)
+    return render(
+        request,
+        "intake/cpis.html",
+        {"as_of": as_of, "counts": counts, "columns": cpis_exchange.EXPORT_COLUMNS},
+    )
+
+
+@login_required
+@requires("intake.exchange_cpis")
+def cpis_export(request):
+    as_of = _as_of(request)
+    export = cpis_exchange.export_plans(request.user, as_of=as_of, purpose="CP-IS export download")
+    response = HttpResponse(export.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cp-is-{as_of:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

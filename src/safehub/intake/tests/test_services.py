@@ -234,7 +234,9 @@ def test_add_plan_item_uses_the_open_plan_or_starts_a_multi_agency_plan(world, p
     assert Event.objects.filter(type="plan_started", child=world.police_child).exists()
     second = services.add_plan_item(world.police_child, text="School to share attendance", actor=chair, today=dt.date(2026, 3, 2))
     assert second.plan == plan
-    cp = services.start_plan(world.police_child, type="cp", actor=chair, start_on=dt.date(2026, 3, 10))
+    cp = services.start_plan(
+        world.police_child, type="cp", actor=chair, start_on=dt.date(2026, 3, 10), lead_practitioner=personas["mash_practitioner"]
+    )
     third = services.add_plan_item(world.police_child, text="Core group", actor=chair, today=dt.date(2026, 3, 11))
     assert third.plan == cp
     assert PlanItem.objects.count() == 3
