@@ -7,4 +7,6 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance framework: indicators, targets, comparators and standards self-assessment"
 
     def ready(self):
-        from . import permissions  # noqa: F401 - registers the rules
+        from . import event_counts, permissions  # noqa: F401 - registers the rules
+
+        event_counts.connect()

@@ -117,16 +117,9 @@ class Dataset:
     @cached_property
     def event_counts(self) -> dict[str, pl.DataFrame]:
         """Events per type, agency and local day (counted inside the database), split by type, sorted by day."""
-        from safehub.people.models import Event
+        from .event_counts import day_counts
 
-        marks = ", ".join(["%s"] * len(COUNTED_EVENT_TYPES))
-        frame = _frame(
-            f"SELECT type, agency_id, {day_sql('occurred_at')}, COUNT(*) FROM {_table(Event)} "  # noqa: S608
-            f"WHERE type IN ({marks}) AND occurred_at >= %s GROUP BY 1, 2, 3, 4",
-            [*COUNTED_EVENT_TYPES, _from(self.since)],
-            {"type": pl.Utf8, "agency_id": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8, "n": pl.Int64},
-        )
-        frame = local_days(frame).sort("day")
+        frame = day_counts(COUNTED_EVENT_TYPES, self.since).select("type", "agency_id", "n", "day").sort("day")
         return {t: part for (t,), part in frame.partition_by("type", as_dict=True).items()}
 
     @cached_property
