@@ -395,3 +395,24 @@ def test_the_child_page_records_an_nrm_referral(client, world, personas):
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "Due by Friday 2 January 2026" in page  # Tue 23 Dec 2025: 24, 29, 30, 31 Dec, 2 Jan
+
+
+def test_the_fgdm_report_page_does_not_grow_its_queries_with_rows(client, world, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mash = personas["mash_practitioner"]
+    client.force_login(mash)
+
+    def add(n):
+        for _ in range(n):
+            p = services.record_decision_to_consider_proceedings(world.police_child, actor=mash, considered_on=D(2025, 12, 1))
+            services.record_fgdm_offer(p, actor=mash, offered_on=D(2025, 12, 2))
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("intake:fgdm_report")).status_code == 200
+    add(4)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(reverse("intake:fgdm_report")).status_code == 200
+    assert len(five) == len(one)
