@@ -15,6 +15,7 @@ from safehub.intake.api import router as intake_router
 from safehub.meetings.api import router as meetings_router
 from safehub.missing.api import router as missing_router
 from safehub.network.api import router as network_router
+from safehub.people.api import router as people_router
 from safehub.people.models import Child, SourceRecord
 from safehub.people.search.forms import api_query
 from safehub.people.search.schemas import SearchHitOut, SearchValidationErrorOut
@@ -40,6 +41,7 @@ api.add_router("/assurance", assurance_router)
 api.add_router("/missing", missing_router)
 api.add_router("/performance", performance_router)
 api.add_router("/network", network_router)
+api.add_router("/people", people_router)
 
 
 @api.exception_handler(AuthenticationError)

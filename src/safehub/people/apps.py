@@ -5,3 +5,6 @@ class PeopleConfig(AppConfig):
     name = "safehub.people"
     label = "people"
     verbose_name = "Children, people and their source records"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401 - registers the app's permissions

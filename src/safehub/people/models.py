@@ -131,6 +131,11 @@ class Child(Subject):
             models.Index(fields=["date_of_birth"], name="child_dob"),
         ]
 
+    @property
+    def is_closed(self) -> bool:
+        """A child merged into another is closed: its details are edited on the child it was merged into."""
+        return self.merged_into_id is not None
+
 
 class Person(Subject):
     """An adult or peer in a child's life: parent, carer, household member, person causing harm."""
@@ -418,3 +423,88 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.title}"
+
+
+class WarningNoteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WarningNoteQuerySet:
+        """Warnings the user may read: by the owning agency's caveat (as events), about children or people they may see."""
+        roles = _user_roles(user)
+        if not roles & {Role.MASH_PRACTITIONER, Role.PANEL_CHAIR, Role.MISSING_COORDINATOR, Role.AGENCY_CONTRIBUTOR}:
+            return self.none()
+        if not roles & {Role.MASH_PRACTITIONER, Role.PANEL_CHAIR, Role.MISSING_COORDINATOR}:
+            roles = frozenset({Role.AGENCY_CONTRIBUTOR})
+        return self.filter(_caveat_filter(user, roles, "agency_id", "caveat")).filter(
+            Q(child__in=Child.objects.visible_to(user).values("pk"))
+            | Q(person__in=Person.objects.visible_to(user).values("pk"))
+        )
+
+
+class WarningNote(models.Model):
+    """A warning that a child or person presents a risk to staff or others, with a review date and a manager's sign-off.
+
+    Recorded by one practitioner; shown as confirmed only once a second user with a manager (MASH or panel chair) role
+    signs it off. Each time it is disclosed to someone outside safehub, a `WarningDisclosure` records who was told.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_SIGN_OFF = "awaiting", "Awaiting manager sign-off"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    class RiskTo(models.TextChoices):
+        STAFF = "staff", "Staff visiting or meeting them"
+        OTHERS = "others", "Other people (children, family, public)"
+        BOTH = "both", "Staff and other people"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, null=True, blank=True, related_name="warning_notes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="warning_notes")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    risk_to = models.CharField(max_length=10, choices=RiskTo.choices, default=RiskTo.STAFF)
+    reason = models.TextField(help_text="What the risk is and what it is based on.")
+    review_date = models.DateField()
+    caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.PARTNERSHIP)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAITING_SIGN_OFF)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: a save from a stale page is refused.")
+
+    objects = WarningNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(child__isnull=False, person__isnull=True) | Q(child__isnull=True, person__isnull=False),
+                name="warning_note_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Warning {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.ENDED
+
+
+class WarningDisclosure(models.Model):
+    """One telling of a warning to someone: who was told, when, why, and who told them."""
+
+    note = models.ForeignKey(WarningNote, on_delete=models.CASCADE, related_name="disclosures")
+    told = models.CharField(max_length=200, help_text="Who was told: name, role and organisation.")
+    told_at = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["told_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Told {self.told} at {self.told_at:%Y-%m-%d %H:%M}"

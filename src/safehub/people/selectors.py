@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -154,11 +154,40 @@ class ChronologyFilters:
     significance: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    period: str = ""  # "12m" or "24m": the last one or two years up to today (for conferences and court)
+
+    def resolved(self, today: date) -> ChronologyFilters:
+        """The filters with a relative period turned into a start date (an explicit `date_from` wins)."""
+        months = PERIODS.get(self.period, (0, ""))[0]
+        if not months or self.date_from:
+            return self
+        start = _years_before(today, months // 12)
+        return replace(self, date_from=start, date_to=self.date_to or today)
+
+    def as_params(self) -> dict[str, str]:
+        params = {"agency": self.agency, "type": self.type, "significance": str(self.significance or ""),
+                  "period": self.period, "from": self.date_from.isoformat() if self.date_from else "",
+                  "to": self.date_to.isoformat() if self.date_to else ""}
+        return {k: v for k, v in params.items() if v}
+
+
+PERIODS = {"12m": (12, "the last year"), "24m": (24, "the last two years")}
 
 
 def chronology(user, child: Child, filters: ChronologyFilters = ChronologyFilters()) -> QuerySet[Event]:
     """The child's multi-agency chronology: every event the user may see (caveats and agency rules applied), oldest first."""
     events = Event.objects.visible_to(user).filter(child=child).select_related("agency", "source_record", "recorded_by")
+    return _filtered(events, filters).order_by("occurred_at", "pk")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _filtered(events: QuerySet[Event], filters: ChronologyFilters) -> QuerySet[Event]:
     if filters.agency:
         events = events.filter(agency__code=filters.agency)
     if filters.type:
@@ -169,4 +198,217 @@ def chronology(user, child: Child, filters: ChronologyFilters = ChronologyFilter
         events = events.filter(occurred_at__date__gte=filters.date_from)
     if filters.date_to:
         events = events.filter(occurred_at__date__lte=filters.date_to)
-    return events.order_by("occurred_at", "pk")
+    return events
+
+
+def event_date_text(event: Event) -> str:
+    """An event's date as precisely as it is known (a month-only date is never shown as the 1st)."""
+    from django.utils import timezone
+
+    at = timezone.localtime(event.occurred_at)
+    if event.precision == Event.Precision.EXACT:
+        return f"{at.day} {at:%B %Y %H:%M}"
+    if event.precision == Event.Precision.MONTH:
+        return f"{at:%B %Y}"
+    if event.precision == Event.Precision.YEAR:
+        return f"{at:%Y}"
+    return f"{at.day} {at:%B %Y}"
+
+
+@dataclass(frozen=True)
+class ChronologySubject:
+    kind: str  # "child" or "person"
+    pk: int
+    name: str
+    relationship: str  # "This child", "Sibling", "Mother" …
+    date_of_birth: date | None = None
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    """One fact in a chronology, exactly as the screen and every export show it."""
+
+    event: Event
+    subject: ChronologySubject
+    when: str
+    agency: str
+    type: str
+    title: str
+    summary: str
+    action_taken: str
+    outcome: str
+    significance: int
+    significance_label: str
+    sharing: str  # the caveat, shown when narrower than the partnership
+
+
+@dataclass
+class ChronologyDocument:
+    """A chronology as a user may see it: the one selector behind the page, the PDF and the DOCX.
+
+    Entries are the events `Event.objects.visible_to(user)` returns for the subjects (caveats, agency rules and restricted
+    records applied in SQL); `withheld` counts the subjects' events matching the filters that the user may not see, so
+    every rendering says that some were left out. Facts only: analysis is added by the export, in its own section.
+    """
+
+    child: Child
+    display_name: str
+    display_dob: date | None
+    composite: bool
+    subjects: list[ChronologySubject]
+    filters: ChronologyFilters
+    entries: list[ChronologyEntry]
+    withheld: int
+    agencies: list[tuple[str, str]] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return "Household chronology" if self.composite else "Multi-agency chronology"
+
+    @property
+    def period_label(self) -> str:
+        f = self.filters
+        if f.date_from and f.date_to:
+            return f"{f.date_from.day} {f.date_from:%B %Y} to {f.date_to.day} {f.date_to:%B %Y}"
+        if f.date_from:
+            return f"from {f.date_from.day} {f.date_from:%B %Y}"
+        if f.date_to:
+            return f"up to {f.date_to.day} {f.date_to:%B %Y}"
+        return "all dates"
+
+    @property
+    def filter_summary(self) -> list[str]:
+        f = self.filters
+        out = [f"Period: {self.period_label}"]
+        if f.significance == Event.Significance.SIGNIFICANT:
+            out.append("Significant events only")
+        elif f.significance == Event.Significance.NOTABLE:
+            out.append("Notable and significant events")
+        if f.agency:
+            out.append(f"Agency: {dict(self.agencies).get(f.agency, f.agency)}")
+        if f.type:
+            out.append(f"Type: {f.type}")
+        return out
+
+
+def _household_subjects(user, child: Child) -> list[ChronologySubject]:
+    """The child's siblings, household children and related adults the user may see (both directions of a link)."""
+    relationships = list(Relationship.objects.filter(Q(child=child) | Q(other_child=child))
+                         .select_related("person", "child", "other_child").order_by("type", "pk"))
+    child_ids = {r.other_child_id if r.child_id == child.pk else r.child_id
+                 for r in relationships if r.other_child_id} - {child.pk, None}
+    person_ids = {r.person_id for r in relationships if r.person_id and r.child_id == child.pk}
+    visible_children = set(Child.objects.visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    visible_people = set(Person.objects.visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+    out: list[ChronologySubject] = []
+    seen: set[tuple[str, int]] = set()
+    for r in relationships:
+        if r.other_child_id:
+            other = r.other_child if r.child_id == child.pk else r.child
+            if other.pk in visible_children and ("child", other.pk) not in seen:
+                seen.add(("child", other.pk))
+                out.append(ChronologySubject("child", other.pk, other.full_name, r.get_type_display(),
+                                             other.date_of_birth))
+        elif r.person_id in visible_people and ("person", r.person_id) not in seen:
+            seen.add(("person", r.person_id))
+            out.append(ChronologySubject("person", r.person_id, r.person.full_name, r.get_type_display(),
+                                         r.person.date_of_birth))
+    return out
+
+
+def chronology_document(user, child: Child, filters: ChronologyFilters = ChronologyFilters(), *, today: date,
+                        household: bool = False) -> ChronologyDocument:
+    """The child's chronology (or, with `household`, the composite across siblings and household) as the user may see it.
+
+    The one selector behind the chronology pages and their PDF and DOCX exports, so an export can never show more, or
+    redact differently, than the screen.
+    """
+    filters = filters.resolved(today)
+    view = child_view_header(user, child)
+    this_child = ChronologySubject("child", child.pk, view[0], "This child", view[1])
+    subjects = [this_child, *(_household_subjects(user, child) if household else [])]
+    by_key = {(s.kind, s.pk): s for s in subjects}
+    about = Q(child_id__in=[s.pk for s in subjects if s.kind == "child"]) | Q(
+        person_id__in=[s.pk for s in subjects if s.kind == "person"])
+    visible_all = Event.objects.visible_to(user).filter(about)
+    events = list(_filtered(visible_all, filters).select_related("agency").order_by("occurred_at", "pk"))
+    withheld = _filtered(Event.objects.filter(about), filters).count() - len(events)
+    entries = [
+        ChronologyEntry(
+            event=e,
+            subject=by_key[("child", e.child_id) if e.child_id else ("person", e.person_id)],
+            when=event_date_text(e), agency=e.agency.name, type=e.type, title=e.title, summary=e.summary,
+            action_taken=e.action_taken, outcome=e.outcome, significance=e.significance,
+            significance_label=e.get_significance_display(),
+            sharing="" if e.caveat == "partnership" else e.get_caveat_display(),
+        )
+        for e in events
+    ]
+    options = list(visible_all.values_list("agency__code", "agency__name", "type").distinct())
+    return ChronologyDocument(
+        child=child, display_name=view[0], display_dob=view[1], composite=household, subjects=subjects,
+        filters=filters, entries=entries, withheld=max(withheld, 0),
+        agencies=sorted({(code, name) for code, name, _ in options}, key=lambda a: a[1]),
+        types=sorted({t for _, _, t in options}),
+    )
+
+
+def child_view_header(user, child: Child) -> tuple[str, date | None]:
+    """The child's name and date of birth as the user may see them (contributors: their own agency's record)."""
+    if user.role_codes & PARTNERSHIP_CASE_ROLES:
+        return child.full_name, child.date_of_birth
+    own = _visible_records(user).filter(link__child=child).order_by("agency__name", "local_id").first()
+    return (own.full_name, own.date_of_birth) if own else ("Name not known", None)
+
+
+@dataclass(frozen=True)
+class AgencyInvolvement:
+    agency: str
+    records: list[dict]  # system, local id, status as the agency recorded it, closed or open
+    events: int
+    first_event: date | None
+    last_event: date | None
+
+    @property
+    def status(self) -> str:
+        statuses = [r["status"] for r in self.records if r["status"]]
+        if not statuses:
+            return "Known"
+        return "Closed" if all(r["closed"] for r in self.records if r["status"]) else "Open"
+
+
+def _record_status(received: dict) -> str:
+    for key, value in (received or {}).items():
+        if "status" in str(key).lower() and value:
+            return str(value)
+    return ""
+
+
+def involvement(user, child: Child) -> list[AgencyInvolvement]:
+    """'Known to': every agency's involvement with the child that the user may see — each record with the status the agency
+    recorded (closed episodes included), and the span of its chronology entries."""
+    from django.db.models import Count, Max, Min
+
+    records = list(_visible_records(user).filter(link__child=child).exclude(link__decision="rejected")
+                   .select_related("agency").order_by("agency__name", "local_id"))
+    spans = {row["agency__name"]: row for row in Event.objects.visible_to(user).filter(child=child)
+             .values("agency__name").annotate(n=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))}
+    by_agency: dict[str, list[dict]] = {}
+    for r in records:
+        status = _record_status(r.received)
+        by_agency.setdefault(r.agency.name, []).append({
+            "system": r.system, "local_id": r.local_id, "record_id": r.pk, "status": status,
+            "closed": status.lower().startswith("closed"),
+        })
+    for name in spans:
+        by_agency.setdefault(name, [])
+    out = []
+    for name in sorted(by_agency):
+        span = spans.get(name, {})
+        out.append(AgencyInvolvement(
+            agency=name, records=by_agency[name], events=span.get("n", 0),
+            first_event=span["first"].date() if span.get("first") else None,
+            last_event=span["last"].date() if span.get("last") else None,
+        ))
+    return out

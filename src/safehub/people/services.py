@@ -234,3 +234,20 @@ def record_event(
         detail_id=str(detail.pk) if detail is not None else "",
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+
+
+EDITABLE_CHILD_FIELDS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity")
+
+
+def edit_child_details(child: Child, *, actor, expected_version: int, changes: dict) -> Child:
+    """Change the single view's name, date of birth, sex or ethnicity from the version the page showed.
+
+    Refused with `StaleVersion` (nothing written, both versions attached) when someone saved since, and with
+    `ClosedRecord` when the child was merged into another. Audits `child.edited` with each field's before and after.
+    """
+    from .versioning import save_with_version
+
+    unknown = set(changes) - set(EDITABLE_CHILD_FIELDS)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)[0]}: not editable here")
+    return save_with_version(child, expected_version, changes, actor=actor, action="child.edited")

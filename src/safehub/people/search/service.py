@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 
 from safehub.core.audit import record_audit
 from safehub.core.caveats import Caveat
+from safehub.core.models import AuditEvent
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
 from safehub.linkage.engine import TrainedModel
 from safehub.people.models import Child, Name, RecordLink, SourceRecord
@@ -37,7 +38,8 @@ from .index import ORIGIN_RECORD, ORIGIN_SAFEHUB, SearchIndex
 from .query import PairScorer, RecordMatch, Scope, SearchQuery, search_index
 from .scoring import search_model
 
-__all__ = ["ChildMatch", "current_index", "find_children", "invalidate", "reset", "scope_for", "warm_up"]
+__all__ = ["ChildMatch", "current_index", "find_children", "find_children_audited", "invalidate", "reset", "scope_for",
+           "warm_up"]
 
 _LOGGER = logging.getLogger("safehub.search")
 #: Hits more than this many bits below the best are left out (a likelihood ratio of about a million to one).
@@ -273,12 +275,19 @@ def find_children(user, query: SearchQuery, *, purpose: str, limit: int = 20) ->
     Agency contributors match on their own agency's records only. Audits one ``child.search`` event with the purpose, the
     query and the ids of the children found (also when nothing is found); an empty query finds nothing and is not audited.
     """
+    return find_children_audited(user, query, purpose=purpose, limit=limit)[0]
+
+
+def find_children_audited(user, query: SearchQuery, *, purpose: str, limit: int = 20
+                          ) -> tuple[list[ChildMatch], AuditEvent | None]:
+    """As `find_children`, also returning the search's audit event: its sequence number is the search id that recording a
+    new child requires (see `safehub.people.new_child`). None when the query was empty (nothing searched, nothing audited)."""
     if query.is_empty:
-        return []
+        return [], None
     index, scorer = current_index()
     matches = search_index(index, scorer, query, scope=scope_for(user))
     hits = _rank(user, matches, limit)
-    record_audit(
+    event = record_audit(
         user,
         "child.search",
         object_type="people.child",
@@ -286,4 +295,4 @@ def find_children(user, query: SearchQuery, *, purpose: str, limit: int = 20) ->
         detail={"query": query.as_dict(), "results": [h.child_id for h in hits],
                 "scores": [round(h.score, 4) for h in hits]},
     )
-    return hits
+    return hits, event
