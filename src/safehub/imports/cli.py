@@ -37,6 +37,12 @@ def resolve_profile(agency: Agency, name: str | None, profile_file: Path | None)
             lines = "\n".join(f"  {key}: {message}" for key, message in error.problems.items())
             raise UsageProblem(f"{profile_file} is not a usable profile:\n{lines}") from None
         return save_profile(agency, spec)
+    from .dfe import FORMATS
+    from .dfe.services import RETURN_PROFILES
+
+    for fmt, kind in FORMATS.items():
+        if name == RETURN_PROFILES[kind][0]:
+            raise UsageProblem(f"{name!r} is a DfE return, read by its own parser: use --format {fmt}")
     profile = MappingProfile.objects.filter(agency=agency, name=name).first()
     if profile is None:
         names = ", ".join(MappingProfile.objects.filter(agency=agency).values_list("name", flat=True)) or "none yet"

@@ -48,8 +48,13 @@ def test_a_bad_return_prints_every_problem_and_exits_1(run_cli, agencies, files,
     result = run_cli(str(bad), "--agency", "social_care", "--format", "annex-a")
     assert result.exit_code == 1
     assert "bad.xlsx: rejected, nothing imported — 1 problem in 1 of" in result.text
-    for text in ("List 3 - Referrals", "Referral Source", "[red]99", "unknown code for Referral Source"):
+    # (the table wraps long reasons to the terminal's width: the short words are checked in the output, the whole
+    # reason in the stored row error)
+    for text in ("File", "Sheet", "Row", "Column", "Value", "Reason", "[red]99", "unknown"):
         assert text in result.text
+    error = ImportRun.objects.get(file_name="bad.xlsx").row_errors.get()
+    assert (error.sheet, error.row, error.column, error.value) == ("List 3 - Referrals", 2, "Referral Source", "[red]99")
+    assert error.reason.startswith("unknown code for Referral Source (expected one of 1A, 1B")
     assert ReturnRecord.objects.count() == 0
 
 
@@ -62,6 +67,7 @@ def test_dry_run(run_cli, agencies, files):
 @pytest.mark.parametrize("args,message", [
     (["--format", "annex-b"], "unknown --format 'annex-b'; use one of annex-a, ssda903, cin-xml"),
     (["--format", "annex-a", "--profile", "x"], "give either --format or a profile, not both"),
+    (["--profile", "DfE Annex A"], "'DfE Annex A' is a DfE return, read by its own parser: use --format annex-a"),
 ])
 def test_usage_problems_exit_2(run_cli, agencies, files, args, message):
     result = run_cli(str(files.annex_a), "--agency", "social_care", *args)
