@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from safehub.core.access import get_visible_or_404, requires
 
+from .dfe.services import import_return, return_format_of
 from .forms import MappingForm, RunForm, UploadForm, file_kind_of
 from .models import IMPORT_PERMISSION, ImportRun, MappingProfile
 from .parsers import FIELD_LABELS, UnreadableFile, describe_date_format, read_preview
@@ -132,16 +133,27 @@ def confirm(request):
     form = RunForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         mode = form.cleaned_data["mode"]
-        run = import_file(
-            pending["path"],
-            request.user.agency,
-            profile,
-            request.user,
-            dry_run=mode == RunForm.Mode.DRY_RUN,
-            accept_valid=mode == RunForm.Mode.ACCEPT_VALID,
-            file_name=pending["name"],
-            reports_dir=Path(settings.VAR_DIR) / "imports" / "reports" / request.user.agency.code,
-        )
+        if return_format := return_format_of(profile):  # a DfE return (Annex A, SSDA903): its own parser reads it
+            run = import_return(
+                pending["path"],
+                request.user.agency,
+                return_format,
+                request.user,
+                dry_run=mode == RunForm.Mode.DRY_RUN,
+                accept_valid=mode == RunForm.Mode.ACCEPT_VALID,
+                file_name=pending["name"],
+            )
+        else:
+            run = import_file(
+                pending["path"],
+                request.user.agency,
+                profile,
+                request.user,
+                dry_run=mode == RunForm.Mode.DRY_RUN,
+                accept_valid=mode == RunForm.Mode.ACCEPT_VALID,
+                file_name=pending["name"],
+                reports_dir=Path(settings.VAR_DIR) / "imports" / "reports" / request.user.agency.code,
+            )
         if run.status != ImportRun.Status.DRY_RUN:
             _discard_upload(request, pending)
         if run.already_imported:

@@ -59,6 +59,13 @@ def return_profile(agency: Agency, kind: str, actor=None) -> MappingProfile:
     return profile
 
 
+def return_format_of(profile: MappingProfile) -> str | None:
+    """The --format of a built-in return profile (None for an ordinary mapping profile)."""
+    kinds = {name: kind for kind, (name, *_rest) in RETURN_PROFILES.items()}
+    kind = kinds.get(profile.name)
+    return next((fmt for fmt, k in FORMATS.items() if k == kind), None)
+
+
 def import_return(
     path: Path | str,
     agency: Agency,

@@ -149,3 +149,24 @@ def test_unknown_format_is_refused(files, council):
 
     with pytest.raises(UnknownFormat):
         import_return(files.annex_a, council, "annex-b", today=TODAY)
+
+
+def test_the_web_upload_imports_a_return_through_its_built_in_profile(client, personas, files, council, settings,
+                                                                      tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from safehub.imports.dfe.services import return_profile
+
+    settings.VAR_DIR = tmp_path / "var"
+    profile = return_profile(council, "annex_a")
+    client.force_login(personas["mash_practitioner"])
+    response = client.post(reverse("imports:upload"), {
+        "file": SimpleUploadedFile("annex_a.xlsx", files.annex_a.read_bytes()), "profile": profile.pk})
+    assert response.status_code == 302 and response.url == reverse("imports:confirm")
+    response = client.post(reverse("imports:confirm"), {"mode": "import"})
+    run = ImportRun.objects.get(profile=profile)
+    assert response.url == reverse("imports:run", args=[run.pk])
+    assert run.status == ImportRun.Status.IMPORTED and run.started_by == personas["mash_practitioner"]
+    assert ReturnRecord.objects.filter(run=run, kind="annex_a").count() == run.rows
+    assert "Imported" in client.get(response.url).content.decode()
