@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
@@ -25,9 +27,48 @@ from safehub.performance.api import router as performance_router
 from safehub.risk.api import router as risk_router
 
 from .auth import TokenAuth, UserSession
-from .schemas import ChildHitOut, ChildOut, ErrorOut, IdentifierOut, MeOut, SourceRecordOut
+from .schemas import ChildHitOut, ChildOut, ErrorOut, IdentifierOut, MeOut, RequestValidationErrorOut, SourceRecordOut
 
-api = NinjaAPI(
+logger = logging.getLogger(__name__)
+
+
+def _ref(model) -> dict:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def document_error_responses(schema: dict) -> dict:
+    """Document the answer ninja gives before an operation runs, which the operations do not declare themselves: 422
+    for parameters or a body that fail validation (every operation; a body that is not JSON at all too, see below).
+
+    Found by schemathesis (tests/test_schemathesis.py): clients were getting status codes the schema did not list.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, RequestValidationErrorOut):
+        found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(found.pop("$defs", {}))
+        components.setdefault(model.__name__, found)
+    invalid = _ref(RequestValidationErrorOut)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            key = 422 if 422 in responses else "422"
+            declared = responses.get(key)
+            if declared is None:
+                responses[422] = {"description": "Invalid parameters or body: one entry per field at fault",
+                                  "content": {"application/json": {"schema": invalid}}}
+            else:
+                for content in declared.setdefault("content", {"application/json": {"schema": invalid}}).values():
+                    if content.get("schema") != invalid:
+                        content["schema"] = {"anyOf": [content.get("schema", {}), invalid]}
+    return schema
+
+
+class PartnershipAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = PartnershipAPI(
     title="safehub API",
     version="1",
     description="Multi-agency safeguarding partnership API. Every read is scoped to the caller and audited.",
@@ -47,6 +88,26 @@ api.add_router("/people", people_router)
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "Authentication required"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """ninja's own answer (`{"detail": message}` with the status), except for a body that is not JSON: ninja's 400 was
+    undocumented (found by schemathesis), so it is a 422 in the documented shape, as FastAPI does."""
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        detail = [{"loc": ["body"], "msg": "The body is not valid JSON", "type": "json_invalid"}]
+        return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    """A number too big for the database (an id beyond 64 bits on SQLite, 32 bits on a PostgreSQL integer column) or a
+    value the column cannot hold: the request is at fault, not the server. Found by schemathesis (a 500 before)."""
+    logger.warning("API request refused by the database: %s", type(exc).__name__)
+    detail = [{"loc": ["request"], "msg": "A value in the request is out of range", "type": "value_error"}]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(Http404)

@@ -7,6 +7,18 @@ class ErrorOut(Schema):
     detail: str
 
 
+class FieldProblemOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class RequestValidationErrorOut(Schema):
+    """ninja's answer to parameters or a body that fail validation (422)."""
+
+    detail: list[FieldProblemOut]
+
+
 class ChildHitOut(Schema):
     id: int
     name: str
