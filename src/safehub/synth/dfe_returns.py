@@ -86,8 +86,9 @@ class Enquiry:
 class CpPlan:
     started_on: dt.date
     ended_on: dt.date | None = None
-    category: str = "NEG"
+    category: str | None = "NEG"
     previous_plans: int = 0
+    last_visit: dt.date | None = None
 
 
 @dataclass
@@ -97,9 +98,9 @@ class Episode:
     started_on: dt.date
     ended_on: dt.date | None = None
     reason_new: str = "S"
-    legal_status: str = "C2"
-    need: str = "N1"
-    placement: str = "U4"
+    legal_status: str | None = "C2"
+    need: str | None = "N1"
+    placement: str | None = "U4"
     provider: str = "PR1"
     reason_ceased: str = ""
     reason_place_change: str = ""
@@ -160,11 +161,12 @@ def _yes_no(flag: bool) -> str:
     return "a) Yes" if flag else "b) No"
 
 
-def annex_a_rows(child: ReturnChild, year_end: dt.date = YEAR_END) -> dict[int, list[list]]:
-    """The rows this child has in each Annex A list (dates as `date`s)."""
-    who = [child.child_id, _gender(child.sex), child.ethnicity, child.date_of_birth,
-           _age(child.date_of_birth, year_end), "b) No"]
-    team = ["Assessment team", "Worker A"]
+def annex_a_rows(child: ReturnChild, year_end: dt.date = YEAR_END, *, team: tuple[str, str] | None = None
+                 ) -> dict[int, list[list]]:
+    """The rows this child has in each Annex A list (dates as `date`s); `team` fills Allocated Team and Worker."""
+    who = [child.child_id, _gender(child.sex), child.ethnicity or None, child.date_of_birth,
+           _age(child.date_of_birth, year_end) if child.date_of_birth else None, None]
+    team = list(team) if team else [None, None]
     rows: dict[int, list[list]] = {n: [] for n in ANNEX_A_LISTS}
     for on, source in child.contacts:
         rows[1].append([*who, on, source])
@@ -180,27 +182,29 @@ def annex_a_rows(child: ReturnChild, year_end: dt.date = YEAR_END) -> dict[int, 
     for started, need, closed in child.cin:
         rows[6].append([*who, started, need, closed, "RC7" if closed else None, *team])
     for plan in child.cp_plans:
-        rows[7].append([*who, plan.started_on, plan.category, plan.category, plan.ended_on or plan.started_on,
-                        plan.ended_on, plan.previous_plans, *team])
+        rows[7].append([*who, plan.started_on, plan.category, plan.category, plan.last_visit, plan.ended_on,
+                        plan.previous_plans, *team])
     starts = [e for e in child.episodes if e.reason_new == "S"]
     for episode in starts:
-        ended = next((e.ended_on for e in child.episodes if e.started_on >= episode.started_on and e.reason_ceased
-                      and e.reason_ceased != "X1"), None)
+        ceased = next((e for e in child.episodes if e.started_on >= episode.started_on and e.ended_on
+                       and e.reason_ceased != "X1"), None)
         placements = sum(1 for e in child.episodes if e.started_on >= episode.started_on)
         rows[8].append([*who, "b) No", episode.legal_status, episode.started_on, episode.need, placements,
-                        episode.placement, ended, None if ended is None else "E4A", *team])
+                        episode.placement, ceased.ended_on if ceased else None,
+                        (ceased.reason_ceased or None) if ceased else None, *team])
     return rows
 
 
 def write_annex_a(children: list[ReturnChild], path: Path, *, year_end: dt.date = YEAR_END,
-                  extra_rows: dict[int, list[list]] | None = None) -> Path:
+                  extra_rows: dict[int, list[list]] | None = None, team: tuple[str, str] | None = ("Assessment team",
+                                                                                                  "Worker A")) -> Path:
     """An Annex A workbook with all eleven lists (a sheet "List N - Title" each), dates as date cells."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.created = workbook.properties.modified = XLSX_TIMESTAMP
     per_list: dict[int, list[list]] = {n: [] for n in ANNEX_A_LISTS}
     for child in children:
-        for number, rows in annex_a_rows(child, year_end).items():
+        for number, rows in annex_a_rows(child, year_end, team=team).items():
             per_list[number].extend(rows)
     for number, rows in (extra_rows or {}).items():
         per_list[number].extend(rows)
