@@ -42,7 +42,7 @@ def _grouped(where: str, params: list) -> pl.DataFrame:
         f"SELECT type, agency_id, {day_sql('occurred_at')}, COUNT(*) FROM {_event_table()} "  # noqa: S608
         f"WHERE {where} GROUP BY 1, 2, 3, 4",
         params,
-        {"type": pl.Utf8, "agency_id": pl.Int64, "utc_date": pl.Utf8, "late": pl.Int8, "n": pl.Int64},
+        {"type": pl.Utf8, "agency_id": pl.Int64, "utc_date": pl.Int32, "late": pl.Int8, "n": pl.Int64},
     )
     if frame.height == 0:
         return pl.DataFrame(schema=SCHEMA)
