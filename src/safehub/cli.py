@@ -339,6 +339,25 @@ def import_(
         raise typer.Exit(code)
 
 
+export_app = typer.Typer(help="Write the partnership's own records in standard formats.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("annex-a")
+def export_annex_a(
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).", dir_okay=False)],
+    user: Annotated[str, typer.Option("--user", help="Export as this user: their access applies, audited in their name.")],
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (e.g. 2025-04-01).")],
+    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (e.g. 2026-03-31).")],
+) -> None:
+    """Annex A lists from safehub's own records: contacts, referrals, section 47 enquiries, CP and looked-after plans."""
+    setup_django()
+    from safehub.imports.cli import export_annex_a_file
+
+    if code := export_annex_a_file(out, username=user, start=start, end=end, console=console):
+        raise typer.Exit(code)
+
+
 missing_app = typer.Typer(help="Missing children: import episodes, check the trigger rules.", no_args_is_help=True)
 app.add_typer(missing_app, name="missing")
 

@@ -147,3 +147,29 @@ def errors_table(run: ImportRun) -> Table:
     if run.error_count > len(errors):
         table.caption = f"The first {len(errors)} of {run.error_count:,} problems"
     return table
+
+
+def export_annex_a_file(out: Path, *, username: str, start: str, end: str, console: Console) -> int:
+    """`safehub export annex-a`: write the platform's Annex A lists as `username` sees them. Returns the exit code."""
+    from datetime import date
+
+    from safehub.core.models import User
+
+    from .dfe.export import annex_a_from_platform
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        console.print(Text(f"Error: no active user called {username!r}", style="red"))
+        return 2
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        console.print(Text("Error: --from and --to must be dates written YYYY-MM-DD", style="red"))
+        return 2
+    if last < first:
+        console.print(Text("Error: --to is before --from", style="red"))
+        return 2
+    export = annex_a_from_platform(user, start=first, end=last, path=Path(out))
+    listed = ", ".join(f"list {n}: {count}" for n, count in export.rows.items() if count) or "no rows"
+    console.print(Text(f"{out}: {export.children:,} children ({listed})", style="green"))
+    return 0

@@ -42,3 +42,19 @@ def test_nothing_visible_exports_empty_lists(scorecard_world, personas, tmp_path
     export = annex_a_from_platform(personas["police_contributor"], start=YEAR[0], end=YEAR[1],
                                    path=tmp_path / "annex_a.xlsx")
     assert export.children == 0 and sum(export.rows.values()) == 0
+
+
+def test_the_export_command(scorecard_world, personas, tmp_path, monkeypatch):  # noqa: F811
+    from typer.testing import CliRunner
+
+    import safehub.cli
+
+    monkeypatch.setattr(safehub.cli, "setup_django", lambda *args, **kwargs: None)
+    out = tmp_path / "annex_a.xlsx"
+    args = ["export", "annex-a", "--out", str(out), "--user", "mash", "--from", "2025-04-01", "--to", "2026-03-31"]
+    result = CliRunner().invoke(safehub.cli.app, args, catch_exceptions=False, env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "8 children (list 1: 5, list 3: 3, list 5: 3, list 7: 4, list 8: 1)" in " ".join(result.output.split())
+    assert out.exists()
+    bad = CliRunner().invoke(safehub.cli.app, [*args[:5], "nobody", *args[6:]], catch_exceptions=False)
+    assert bad.exit_code == 2 and "no active user called 'nobody'" in bad.output
