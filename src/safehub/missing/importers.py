@@ -131,6 +131,18 @@ def _rows(data: bytes | str) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     return header, ((n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2))
 
 
+def _not_utf8(file: str, data: bytes | str) -> list[RowError]:
+    """A file that is not UTF-8 (e.g. saved as Windows-1252): named as the problem. Found by benchmarks/fuzz_importers.py,
+    which crashed the import (UnicodeDecodeError) with such a file."""
+    if isinstance(data, bytes):
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            return [RowError(file, 1, "", "", f"The file is not UTF-8 text (byte {error.start + 1}): save it as "
+                                             "CSV UTF-8 and import it again")]
+    return []
+
+
 def _missing_columns(file: str, header: list[str], required) -> list[RowError]:
     return [RowError(file, 1, column, "", "This column is missing from the header row") for column in required
             if column not in header]
@@ -166,6 +178,8 @@ def parse_ssda903_date(value: str) -> dt.date | None:
 
 def parse_police_notifications(data: bytes | str, *, file: str = POLICE_FILE) -> tuple[list[PoliceNotification], list[RowError]]:
     """Typed rows and every row error of a police missing-person notification CSV."""
+    if unreadable := _not_utf8(file, data):
+        return [], unreadable
     header, rows = _rows(data)
     errors = _missing_columns(file, header, POLICE_COLUMNS)
     if errors:
@@ -221,6 +235,8 @@ def parse_police_notifications(data: bytes | str, *, file: str = POLICE_FILE) ->
 
 def parse_ssda903_missing(data: bytes | str, *, file: str = SSDA903_FILE) -> tuple[list[Ssda903Missing], list[RowError]]:
     """Typed rows and every row error of an SSDA903 missing CSV (CHILD, MISSING M/A, MIS_START, MIS_END as dd/mm/yyyy)."""
+    if unreadable := _not_utf8(file, data):
+        return [], unreadable
     header, rows = _rows(data)
     errors = _missing_columns(file, header, SSDA903_COLUMNS)
     if errors:
