@@ -215,4 +215,22 @@ def parse_annex_a(stream: BinaryIO, *, file: str, today: date) -> ParsedReturn:
         result.fail(error.reason, row=error.row, column=error.column, value=error.value)
     if any(p.row is not None and p.reason.endswith("missing from the header row") for p in result.problems):
         result.fatal = True
+    elif not result.fatal:
+        _check_children_agree(result)
     return result
+
+
+def _check_children_agree(result: ParsedReturn) -> None:
+    """A child's date of birth must be the same in every list: a row that disagrees with the child's first row is
+    rejected (which one is right is for the council to say)."""
+    first: dict[str, ReturnRow] = {}
+    for row in result.rows:
+        if row.child is None or row.child.date_of_birth is None:
+            continue
+        earlier = first.setdefault(row.child_key, row)
+        if earlier is not row and earlier.child.date_of_birth != row.child.date_of_birth:
+            result.problems.append(RowProblem(
+                result.file, row.sheet, row.source_row, "Date of Birth", row.child.date_of_birth.isoformat(),
+                f"date of birth differs from the same child's in {earlier.sheet}, row {earlier.source_row} "
+                f"({earlier.child.date_of_birth:%d/%m/%Y})"))
+            result.rejected.add((row.sheet, row.source_row))

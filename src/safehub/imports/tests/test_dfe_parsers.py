@@ -121,6 +121,15 @@ def test_bad_annex_a_rows_are_reported_in_full(files, case):
     assert (sheet_name, row) in result.rejected
 
 
+def test_a_child_with_two_dates_of_birth_is_reported(files):
+    result = parsed(_annex(files, lambda wb: set_cell(wb, 3, 2, "Date of Birth", "02/01/2015")), "annex-a", "a.xlsx")
+    problem = next(p for p in result.problems if "date of birth differs" in p.reason)
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("List 3 - Referrals", 2, "Date of Birth",
+                                                                          "2015-01-02")
+    assert "List 1 - Contacts, row 2 (01/01/2015)" in problem.reason
+    assert ("List 3 - Referrals", 2) in result.rejected
+
+
 def test_annex_a_missing_sheet_rejects_the_workbook(files):
     result = parsed(_annex(files, lambda wb: wb.remove(wb["List 9 - Care Leavers"])), "annex-a", "a.xlsx")
     assert result.fatal

@@ -54,7 +54,7 @@ def test_arbitrary_cells_under_an_ssda903_header_never_crash(header, rows):
     assert not result.fatal
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.one_of(st.text(max_size=15), st.integers(-5, 10**6), st.dates(), st.none()),
                          min_size=1, max_size=10), max_size=6),
        st.integers(1, 11))
