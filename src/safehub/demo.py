@@ -104,6 +104,9 @@ def reset_persona_passwords() -> list[tuple[str, str, str]]:
         user.set_password(password)
         user.save(update_fields=["password"])
         logins.append((username, ", ".join(Role(r).label for r in roles), password))
+    from safehub.trust.demo import ensure_demo_inspector
+
+    logins.append(ensure_demo_inspector())  # read only and audited; access ends 30 days from now
     record_audit(None, "demo.passwords_reset", detail={"users": [u for u, *_ in logins]})
     return logins
 

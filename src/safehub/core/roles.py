@@ -11,7 +11,12 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     BOARD_MEMBER = "board_member", "Board member"
     ADMINISTRATOR = "administrator", "Administrator"
+    INSPECTOR = "inspector", "Inspector (read only, time-limited)"
 
 
 # Roles that read identifiable case data across the partnership (restricted records still need a named grant).
 PARTNERSHIP_CASE_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.PANEL_CHAIR, Role.MISSING_COORDINATOR})
+
+# Inspection mode (safehub.trust.inspection): an inspector reads children's records as this role does, but only while their
+# access lasts, never changes anything, and every request they make is audited.
+INSPECTOR_READS_AS = Role.MASH_PRACTITIONER

@@ -18,7 +18,7 @@ from safehub.people.models import Child, RecordLink, SourceRecord
 
 from . import services
 from .importers import REPORTED_BY, RISK_GRADES, parse_datetime
-from .models import MissingAction, MissingEpisode, ReportedBy, ReturnHomeInterview
+from .models import MissingAction, MissingEpisode, PhilomenaProfile, ReportedBy, ReturnHomeInterview
 
 MISSING_REPORTS_SYSTEM = "Niche missing persons"
 PROVIDERS = ["Safe Steps (commissioned)", "Safe Steps (commissioned)", "Barnardo's", ""]
@@ -153,4 +153,65 @@ def load_demo(now: dt.datetime, *, seed: int = 2026, actor=None) -> str:
         services.complete_action(
             action, outcome="Strategy discussion held; plan reviewed (demo data).", now=now, actor=actor
         )
-    return f"{len(created):,} missing episodes, {interviews:,} return home interviews, {len(fired):,} triggers fired."
+    extras = _extras(now=now, actor=actor)
+    return (
+        f"{len(created):,} missing episodes, {interviews:,} return home interviews, {len(fired):,} triggers fired"
+        + (f"; {extras}." if extras else ".")
+    )
+
+
+def placeholder_photo(size: tuple[int, int] = (240, 300)):
+    """A plain grey image standing in for a photo: the demo never holds a picture of anyone."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (190, 190, 190))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.ellipse((width * 0.3, height * 0.15, width * 0.7, height * 0.5), fill=(150, 150, 150))  # head
+    draw.rectangle((width * 0.2, height * 0.55, width * 0.8, height), fill=(150, 150, 150))  # shoulders
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    upload = SimpleUploadedFile("placeholder.png", buffer.getvalue(), content_type="image/png")
+    upload.image_format = "PNG"
+    return upload
+
+
+def _extras(*, now, actor) -> str:
+    """What the missing extras look like: a regraded episode (its grading history), a Philomena profile with a
+    placeholder photo for the child missing now, and an interview for a child placed out of area. Idempotent."""
+    live = {e.import_key: e for e in MissingEpisode.objects.filter(import_key__in=["demo:0", "demo:3"]).select_related("child")}
+    done = []
+    missing_now = live.get("demo:0")
+    if missing_now is not None and missing_now.gradings.count() < 2:
+        services.grade_risk(
+            missing_now, risk_grade="high", now=now, actor=actor,
+            reason="Seen getting into a car with an adult of concern (demo).",
+        )
+        done.append("1 episode regraded")
+    if missing_now is not None and not PhilomenaProfile.objects.filter(child=missing_now.child).exists():
+        services.save_philomena_profile(
+            missing_now.child, agency=getattr(actor, "agency", None) or missing_now.agency, actor=actor, now=now,
+            photo=placeholder_photo(), photo_taken_on=(now - dt.timedelta(days=40)).date(),
+            height="1.63 m", build="Slim", hair="Dark brown, long, usually tied back", eyes="Brown",
+            distinguishing_features="Small scar above the left eyebrow; pierced ears.",
+            clothing="Black puffer jacket, grey joggers, white trainers.",
+            health_needs="Asthma: carries a blue inhaler.",
+            associates="Older friends from the town centre; a man known as 'Tee' (about 20).",
+            places_frequented="Bus station; the retail park; a flat above the takeaway on the high street.",
+            phone="07700 900461", social_media="Snapchat and Instagram (usernames held by the missing team).",
+            review_due=(now + dt.timedelta(days=60)).date(),
+        )
+        done.append("1 Philomena profile")
+    returned = live.get("demo:3")
+    if returned is not None and not ReturnHomeInterview.objects.filter(episode=returned).exists():
+        services.create_return_interview(
+            returned, now=now, actor=actor, offered_at=min(now, returned.ended_at + dt.timedelta(hours=3)),
+            provider_name="Northshire Missing Service", independent=True, delivered_by_name="Jordan Reeve",
+            delivered_by_role="commissioned", out_of_area=True, host_authority="Northshire County Council",
+            responsible="host",
+        )
+        done.append("1 interview for a child placed out of area")
+    return ", ".join(done)

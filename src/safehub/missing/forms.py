@@ -13,7 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Category, ReportedBy, RiskGrade
+from .models import Category, DeliveredBy, ReportedBy, Responsible
+from .risk_grades import current_code_list
 
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -102,13 +103,14 @@ class EpisodeForm(GovForm):
         required=False, max_length=200, label="Name of the person, home or school that reported it (optional)"
     )
     police_reference = forms.CharField(required=False, max_length=40, label="Police reference (optional)")
-    risk_grade = forms.ChoiceField(
-        widget=forms.RadioSelect,
-        choices=[("", "Not graded yet"), *RiskGrade.choices], required=False, label="Police risk grade"
-    )
+    risk_grade = forms.ChoiceField(widget=forms.RadioSelect, choices=[], required=False, label="Police risk grade")
     places = forms.CharField(required=False, widget=forms.Textarea, label="Places (optional)")
     people = forms.CharField(required=False, widget=forms.Textarea, label="People (optional)")
     notes = forms.CharField(required=False, widget=forms.Textarea, label="Notes (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk_grade"].choices = [("", "Not graded yet"), *current_code_list().codes]
 
 
 class ReturnForm(GovForm):
@@ -120,11 +122,44 @@ class ReturnForm(GovForm):
 class GradeForm(GovForm):
     risk_grade = forms.ChoiceField(
         widget=forms.RadioSelect,
-        choices=RiskGrade.choices, label="Police risk grade", error_messages={"required": "Select the police risk grade"}
+        choices=[], label="Police risk grade", error_messages={"required": "Select the police risk grade"}
+    )
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea, label="Why has the grade changed? (optional)",
+        help_text="For example: new intelligence that the child is with an adult of concern.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code_list = current_code_list()
+        self.fields["risk_grade"].choices = list(self.code_list.codes)
 
-class OfferForm(GovForm):
+
+class DeliveryFields(forms.Form):
+    """Who delivers the interview, and where the child is placed: shared by the offer and completion steps."""
+
+    delivered_by_name = forms.CharField(required=False, max_length=200, label="Name of the person holding it (optional)")
+    delivered_by_role = forms.ChoiceField(
+        required=False, choices=[("", "Not known yet"), *DeliveredBy.choices], label="Who are they?"
+    )
+    out_of_area = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=YES_NO, initial="no", required=False, label="Is the child placed out of area?"
+    )
+    host_authority = forms.CharField(
+        required=False, max_length=200, label="Host authority (if out of area)",
+        help_text="For example Northshire County Council.",
+    )
+    responsible = forms.ChoiceField(
+        required=False, choices=[("", "Not out of area"), *Responsible.choices],
+        label="Who is responsible for the interview? (if out of area)",
+    )
+
+    def clean_out_of_area(self):
+        value = self.cleaned_data["out_of_area"]
+        return _yes_no(value) if value else None  # not answered: leave as it was
+
+
+class OfferForm(DeliveryFields, GovForm):
     offered_at = DateTimeField(what="the interview was offered", label="When was the interview offered?")
     provider_name = forms.CharField(
         required=False,
@@ -154,7 +189,7 @@ class ResponseForm(GovForm):
     responded_at = DateTimeField(what="the child answered", label="When did the child answer?")
 
 
-class CompleteForm(GovForm):
+class CompleteForm(DeliveryFields, GovForm):
     completed_at = DateTimeField(what="the interview was held", label="When was the interview held?")
     held_by_me = forms.BooleanField(required=False, label="I held the interview")
     provider_name = forms.CharField(required=False, max_length=200, label="Provider (optional)")
@@ -202,3 +237,66 @@ class ImportForm(GovForm):
         if not upload.name.lower().endswith(".csv"):
             raise ValidationError("The selected file must be a CSV")
         return upload
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+DATE_FORMATS = ["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d"]
+
+
+class ProfileForm(GovForm):
+    """The Philomena profile: description, photo, associates, places, phone and social media, and the next review."""
+
+    height = forms.CharField(required=False, max_length=40, label="Height (optional)", help_text="For example 1.62 m")
+    build = forms.CharField(required=False, max_length=100, label="Build (optional)")
+    hair = forms.CharField(required=False, max_length=100, label="Hair (optional)", help_text="Colour, length and style")
+    eyes = forms.CharField(required=False, max_length=60, label="Eye colour (optional)")
+    distinguishing_features = forms.CharField(
+        required=False, widget=forms.Textarea, label="Distinguishing features (optional)",
+        help_text="Scars, tattoos, piercings, glasses, accent",
+    )
+    clothing = forms.CharField(required=False, widget=forms.Textarea, label="Clothing usually worn (optional)")
+    health_needs = forms.CharField(
+        required=False, widget=forms.Textarea, label="Health needs and medication (optional)"
+    )
+    associates = forms.CharField(
+        required=False, widget=forms.Textarea, label="Associates (optional)",
+        help_text="Friends, family and adults of concern the child may be with",
+    )
+    places_frequented = forms.CharField(required=False, widget=forms.Textarea, label="Places frequented (optional)")
+    phone = forms.CharField(required=False, max_length=40, label="Phone number (optional)")
+    social_media = forms.CharField(
+        required=False, widget=forms.Textarea, label="Social media (optional)", help_text="Accounts and usernames"
+    )
+    photo = forms.ImageField(
+        required=False, label="Recent photo (optional)", help_text="A JPEG or PNG, smaller than 5MB",
+        error_messages={"invalid_image": "The selected file must be a JPEG or PNG photo"},
+    )
+    photo_taken_on = forms.DateField(
+        required=False, input_formats=DATE_FORMATS, label="When was the photo taken? (optional)",
+        help_text="For example, 27 3 2026", error_messages={"invalid": "The date the photo was taken must be a real date"},
+    )
+    remove_photo = forms.BooleanField(required=False, label="Remove the current photo")
+    review_due = forms.DateField(
+        input_formats=DATE_FORMATS, label="Review the profile by", help_text="For example, 27 6 2026",
+        error_messages={"required": "Enter the date the profile must next be reviewed",
+                        "invalid": "The review date must be a real date"},
+    )
+    caveat = forms.ChoiceField(choices=[], label="Who may see it", initial="partnership")
+
+    def __init__(self, *args, **kwargs):
+        from safehub.core.caveats import Caveat
+
+        super().__init__(*args, **kwargs)
+        self.fields["caveat"].choices = Caveat.choices
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        if photo.size > PHOTO_MAX_BYTES:
+            raise ValidationError("The selected photo must be smaller than 5MB")
+        image_format = getattr(getattr(photo, "image", None), "format", "")
+        if image_format not in {"JPEG", "PNG"}:
+            raise ValidationError("The selected file must be a JPEG or PNG photo")
+        photo.image_format = image_format
+        return photo

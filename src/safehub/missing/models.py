@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from safehub.core.caveats import Caveat, LawfulBasis
-from safehub.core.models import Agency
+from safehub.core.models import Agency, AgencyType
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
 from safehub.people.models import Child, SourceRecord, _caveat_filter, _user_roles
 
@@ -47,12 +47,10 @@ class RiskGrade(models.TextChoices):
     HIGH = "high", "High"
 
 
-# The grade is a versioned code list: each episode keeps the version its grade was given under, so a later change to the
-# police grading (as when "absent" was replaced by "no apparent risk") does not silently re-label old episodes.
-RISK_GRADE_CODE_LISTS: dict[str, dict[str, str]] = {
-    "cop-app-missing-2016": {code: label for code, label in RiskGrade.choices},
-}
-CURRENT_RISK_GRADE_CODE_LIST = "cop-app-missing-2016"
+# The grade is a versioned code list (`safehub.missing.risk_grades`): each grading keeps the version it was given under, so
+# a later change to the police grading (as when "absent" was replaced by "no apparent risk") does not re-label old episodes.
+# `RiskGrade` is the default list in force; the episode's grade may be a code of any version.
+CURRENT_RISK_GRADE_CODE_LIST = "cop-app-missing-2016"  # the newest default; risk_grades.current_code_list() is what applies
 
 
 class MissingEpisodeQuerySet(models.QuerySet):
@@ -93,7 +91,9 @@ class MissingEpisode(models.Model):
     reported_by_detail = models.CharField(max_length=200, blank=True, help_text="Who reported it, e.g. the home's name.")
     police_reference = models.CharField(max_length=40, blank=True, db_index=True)
     where_found = models.CharField(max_length=200, blank=True)
-    risk_grade = models.CharField(max_length=20, choices=RiskGrade.choices, blank=True)
+    risk_grade = models.CharField(
+        max_length=20, blank=True, help_text="The current grade: a code of `risk_grade_code_list_version` (see `gradings`)."
+    )
     risk_grade_code_list_version = models.CharField(max_length=40, blank=True)
     risk_grade_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -146,19 +146,100 @@ class MissingEpisode(models.Model):
 
     @property
     def risk_grade_label(self) -> str:
-        if not self.risk_grade:
-            return "Not graded"
-        codes = RISK_GRADE_CODE_LISTS.get(self.risk_grade_code_list_version, {})
-        return codes.get(self.risk_grade, self.risk_grade)
+        from .risk_grades import label_for
+
+        return label_for(self.risk_grade, self.risk_grade_code_list_version)
 
     def duration_hours(self, now) -> float:
         end = self.ended_at or now
         return max(0.0, (end - self.started_at).total_seconds() / 3600)
 
 
+class RiskGradeCodeList(models.Model):
+    """A version of the police risk grade code list, overriding the default of the same version in
+    `safehub.missing.risk_grades.DEFAULT_CODE_LISTS` or adding a new one."""
+
+    version = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    effective_from = models.DateField(help_text="Gradings from this day use this list (until a later one takes effect).")
+    codes = models.JSONField(help_text='[["code", "Label"], ...] in order of increasing risk.')
+
+    class Meta:
+        ordering = ["effective_from", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version}, from {self.effective_from:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not (
+            isinstance(self.codes, list)
+            and self.codes
+            and all(isinstance(pair, list | tuple) and len(pair) == 2 and all(pair) for pair in self.codes)
+        ):
+            raise ValidationError({"codes": 'Give the codes as a list of ["code", "Label"] pairs'})
+
+    def as_code_list(self):
+        from .risk_grades import CodeList
+
+        return CodeList(self.version, self.name, self.effective_from, tuple((str(c), str(label)) for c, label in self.codes))
+
+
+class RiskGradingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RiskGradingQuerySet:
+        return self.filter(episode__in=MissingEpisode.objects.visible_to(user).values("pk"))
+
+
+class RiskGrading(models.Model):
+    """One grading of an episode's police risk, kept forever: a regrading adds a row, and the episode's current grade is
+    the newest row's."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="gradings")
+    grade = models.CharField(max_length=20)
+    label = models.CharField(max_length=60, help_text="The grade's label under its code list version, when given.")
+    code_list_version = models.CharField(max_length=40)
+    graded_at = models.DateTimeField()
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Blank when the grade came from a police notification.",
+    )
+    source = models.CharField(max_length=20, default="reviewed", help_text="reviewed, or recorded with the episode.")
+    reason = models.TextField(blank=True)
+
+    objects = RiskGradingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["graded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code_list_version}) for episode {self.episode_id} at {self.graded_at:%Y-%m-%d %H:%M}"
+
+
 class ReturnHomeInterviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReturnHomeInterviewQuerySet:
         return self.filter(episode__in=MissingEpisode.objects.visible_to(user).values("pk"))
+
+
+class DeliveredBy(models.TextChoices):
+    """Who delivered a return home interview, in the terms of the statutory guidance's independence test."""
+
+    INDEPENDENT_WORKER = "independent_worker", "Independent return home interview worker"
+    COMMISSIONED = "commissioned", "Commissioned provider (e.g. a charity)"
+    OTHER_PRACTITIONER = "other_practitioner", "Another practitioner not involved in the child's care"
+    SOCIAL_WORKER = "social_worker", "The child's social worker"
+    PLACEMENT = "placement", "Placement staff or carer"
+    OTHER = "other", "Other"
+
+
+# Roles that are, by definition, not independent of the child's placement and social worker.
+NOT_INDEPENDENT_ROLES = frozenset({DeliveredBy.SOCIAL_WORKER, DeliveredBy.PLACEMENT})
+
+
+class Responsible(models.TextChoices):
+    HOME = "home", "The child's home (placing) authority"
+    HOST = "host", "The host authority where the child is placed"
+    PROVIDER = "provider", "A provider commissioned by the home authority"
 
 
 class ReturnHomeInterview(models.Model):
@@ -182,7 +263,18 @@ class ReturnHomeInterview(models.Model):
         max_length=200, blank=True, help_text="Who holds the interview, e.g. a commissioned provider. Blank: in-house."
     )
     independent = models.BooleanField(
-        default=True, help_text="Held by someone not involved in the child's care (statutory guidance expects this)."
+        default=True,
+        help_text="Held by someone independent of the child's placement and social worker (statutory guidance expects this).",
+    )
+    delivered_by_name = models.CharField(max_length=200, blank=True, help_text="Who delivered it: the person's name.")
+    delivered_by_role = models.CharField(max_length=20, choices=DeliveredBy.choices, blank=True)
+    out_of_area = models.BooleanField(
+        default=False, help_text="The child is placed in another local authority's area (the 72-hour offer still applies)."
+    )
+    host_authority = models.CharField(max_length=200, blank=True, help_text="The authority the child is placed in.")
+    responsible = models.CharField(
+        max_length=10, choices=Responsible.choices, blank=True,
+        help_text="Who arranges the interview for a child placed out of area.",
     )
     push_factors = models.TextField(blank=True, help_text="What made the child leave.")
     pull_factors = models.TextField(blank=True, help_text="What drew the child away.")
@@ -218,7 +310,7 @@ class ReturnHomeInterview(models.Model):
     @property
     def held_by(self) -> str:
         person = self.conducted_by.get_full_name() or self.conducted_by.username if self.conducted_by else ""
-        return ", ".join(part for part in (person, self.provider_name) if part)
+        return ", ".join(part for part in (self.delivered_by_name or person, self.provider_name) if part)
 
 
 class TriggerRule(models.Model):
@@ -332,3 +424,65 @@ class MissingAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (child {self.child_id}, due {self.due_on:%Y-%m-%d})"
+
+
+def _private_storage():
+    from .storage import PrivateStorage
+
+    return PrivateStorage()
+
+
+class PhilomenaProfileQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PhilomenaProfileQuerySet:
+        """Profiles are held ready for the police: partnership case roles see them by caveat, like episodes; contributors
+        in a police agency see shared (partnership) profiles of children their agency knows; nobody else sees any."""
+        roles = _user_roles(user)
+        children = Child.objects.visible_to(user).values("pk")
+        if roles & PARTNERSHIP_CASE_ROLES:
+            return self.filter(child__in=children).filter(_caveat_filter(user, roles, "agency_id", "caveat"))
+        agency = getattr(user, "agency", None)
+        if Role.AGENCY_CONTRIBUTOR in roles and agency is not None and agency.type == AgencyType.POLICE:
+            return self.filter(child__in=children).filter(Q(caveat=Caveat.PARTNERSHIP) | Q(agency_id=agency.pk))
+        return self.none()
+
+
+class PhilomenaProfile(models.Model):
+    """A looked-after child's profile held ready for the police should they go missing (the Philomena protocol): what they
+    look like, a recent photo, who they associate with, where they go, their phone and social media. Reviewed regularly."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="philomena_profile")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", help_text="The agency that keeps it.")
+    height = models.CharField(max_length=40, blank=True, help_text="For example 1.62 m or 5 ft 4 in.")
+    build = models.CharField(max_length=100, blank=True)
+    hair = models.CharField(max_length=100, blank=True, help_text="Colour, length and style.")
+    eyes = models.CharField(max_length=60, blank=True)
+    distinguishing_features = models.TextField(blank=True, help_text="Scars, tattoos, piercings, glasses, accent.")
+    clothing = models.TextField(blank=True, help_text="What they usually wear.")
+    health_needs = models.TextField(blank=True, help_text="Medication or conditions the police need to know about.")
+    associates = models.TextField(blank=True, help_text="Friends, family and adults of concern they may be with.")
+    places_frequented = models.TextField(blank=True, help_text="Places they go, with addresses where known.")
+    phone = models.CharField(max_length=40, blank=True)
+    social_media = models.TextField(blank=True, help_text="Accounts and usernames.")
+    photo = models.ImageField(upload_to="philomena/", storage=_private_storage, blank=True)
+    photo_taken_on = models.DateField(null=True, blank=True)
+    review_due = models.DateField(help_text="When the profile must next be checked with the child's carers.")
+    caveat = models.CharField(max_length=20, choices=Caveat.choices, default=Caveat.PARTNERSHIP)
+    lawful_basis = models.CharField(
+        max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.CHILDREN_ACT_2004_S11
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PhilomenaProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_due", "pk"]
+
+    def __str__(self) -> str:
+        return f"Philomena profile of child {self.child_id}"
+
+    def review_overdue(self, today) -> bool:
+        return self.review_due < today

@@ -41,3 +41,7 @@ rules.add_perm("missing.view_triggers", reads_missing)
 rules.add_perm("missing.manage_actions", manages_missing)
 rules.add_perm("missing.view_reconciliation", reads_missing)
 rules.add_perm("missing.import", manages_missing)
+
+# Philomena profiles are held ready for the police: the police read and export them, the missing team keeps them.
+rules.add_perm("missing.view_profiles", reads_missing | is_police_contributor)
+rules.add_perm("missing.manage_profiles", manages_missing)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES
 from safehub.people.models import SourceRecord
 
-from .models import MissingAction, MissingEpisode, ReturnHomeInterview, TriggerFiring
+from .models import MissingAction, MissingEpisode, PhilomenaProfile, ReturnHomeInterview, TriggerFiring
 from .services import rhi_due_at
 
 NO_INTERVIEW = "No interview arranged"
@@ -124,6 +124,8 @@ def episode_detail(user, episode: MissingEpisode) -> dict:
     others = list(episodes(user).filter(child=episode.child).exclude(pk=episode.pk).order_by("-started_at")[:20])
     return {
         "episode": episode,
+        "gradings": list(episode.gradings.select_related("graded_by").order_by("-graded_at", "-pk")),
+        "profile": PhilomenaProfile.objects.visible_to(user).filter(child_id=episode.child_id).first(),
         "name": display_names(user, [episode.child_id]).get(episode.child_id, "Name not known"),
         "interview": interview,
         "due_at": interview.due_at if interview else rhi_due_at(episode),
@@ -151,10 +153,21 @@ class ProviderLine:
     offered_late: int = 0
     not_offered: int = 0
     completed: int = 0
+    completed_independent: int = 0  # held by someone independent of the child's placement and social worker
+    out_of_area: int = 0  # interviews for children placed in another authority's area
+    out_of_area_in_time: int = 0
 
     @property
     def percent_in_time(self) -> int | None:
         return round(100 * self.offered_in_time / self.episodes) if self.episodes else None
+
+    @property
+    def completed_not_independent(self) -> int:
+        return self.completed - self.completed_independent
+
+    @property
+    def percent_independent(self) -> int | None:
+        return round(100 * self.completed_independent / self.completed) if self.completed else None
 
 
 @dataclass
@@ -163,6 +176,7 @@ class Reconciliation:
     lines: list[ProviderLine]
     total: ProviderLine
     unmatched: list[tuple[MissingEpisode, str, dt.datetime, str]] = field(default_factory=list)
+    out_of_area: list[tuple[MissingEpisode, str, ReturnHomeInterview]] = field(default_factory=list)
 
 
 def _returned_between(user, start: dt.datetime, end: dt.datetime) -> list[MissingEpisode]:
@@ -178,6 +192,7 @@ def _reconcile(month: dt.date, returned: list[MissingEpisode]) -> Reconciliation
     by_provider: dict[str, ProviderLine] = defaultdict(lambda: ProviderLine(""))
     total = ProviderLine("All providers")
     unmatched = []
+    out_of_area = []
     for episode in returned:
         interview = getattr(episode, "return_interview", None)
         provider = (interview.provider_name or IN_HOUSE) if interview else NO_INTERVIEW
@@ -195,10 +210,16 @@ def _reconcile(month: dt.date, returned: list[MissingEpisode]) -> Reconciliation
                 counted.not_offered += 1
             if interview and interview.completed_at:
                 counted.completed += 1
+                counted.completed_independent += interview.independent
+            if interview and interview.out_of_area:
+                counted.out_of_area += 1
+                counted.out_of_area_in_time += offered_in_time
+        if interview and interview.out_of_area:
+            out_of_area.append((episode, "", interview))
         if not offered_in_time:
             unmatched.append((episode, "", due, "Offered late" if interview and interview.offered_at else "Not offered"))
     lines = sorted(by_provider.values(), key=lambda line: (line.provider == NO_INTERVIEW, line.provider))
-    return Reconciliation(month, lines, total, unmatched)
+    return Reconciliation(month, lines, total, unmatched, out_of_area)
 
 
 def reconciliation(user, *, month: dt.date) -> Reconciliation:
@@ -208,6 +229,8 @@ def reconciliation(user, *, month: dt.date) -> Reconciliation:
     result = _reconcile(month, _returned_between(user, *month_bounds(month)))
     names = display_names(user, (e.child_id for e, *_ in result.unmatched))
     result.unmatched = [(e, names.get(e.child_id, "Name not known"), due, why) for e, _n, due, why in result.unmatched]
+    names.update(display_names(user, {e.child_id for e, *_ in result.out_of_area} - set(names)))
+    result.out_of_area = [(e, names.get(e.child_id, "Name not known"), rhi) for e, _n, rhi in result.out_of_area]
     return result
 
 

@@ -9,6 +9,7 @@ Invalid input raises `django.core.exceptions.ValidationError` with a dict naming
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,16 +25,18 @@ from safehub.people.models import Child, Event, SourceRecord
 from safehub.people.services import record_event
 
 from .models import (
-    CURRENT_RISK_GRADE_CODE_LIST,
+    NOT_INDEPENDENT_ROLES,
     Category,
     MissingAction,
     MissingEpisode,
+    PhilomenaProfile,
     ReportedBy,
     ReturnHomeInterview,
-    RiskGrade,
+    RiskGrading,
     TriggerFiring,
     TriggerRule,
 )
+from .risk_grades import CodeList, current_code_list
 from .triggers import crossings, long_episode_crossed_at
 
 DEFAULT_TRIGGER_RULES: tuple[dict, ...] = (
@@ -116,8 +119,7 @@ def record_missing_episode(
     """
     _check_times(started_at=started_at, ended_at=ended_at, now=now)
     police_reference = police_reference.strip()
-    if risk_grade and risk_grade not in RiskGrade.values:
-        raise ValidationError({"risk_grade": "Choose a police risk grade from the list"})
+    code_list = _grade_code_list(risk_grade, now) if risk_grade else None
     if police_reference and MissingEpisode.objects.filter(police_reference=police_reference).exists():
         raise ValidationError({"police_reference": "An episode with this police reference is already recorded"})
     graded_by_user = bool(risk_grade) and getattr(actor, "is_authenticated", False)
@@ -133,7 +135,7 @@ def record_missing_episode(
         police_reference=police_reference,
         where_found=where_found if ended_at else "",
         risk_grade=risk_grade,
-        risk_grade_code_list_version=CURRENT_RISK_GRADE_CODE_LIST if risk_grade else "",
+        risk_grade_code_list_version=code_list.version if code_list else "",
         risk_grade_reviewed_by=actor if graded_by_user else None,
         risk_grade_reviewed_at=now if graded_by_user else None,
         notes=notes,
@@ -144,6 +146,9 @@ def record_missing_episode(
         import_key=import_key or (f"police:{police_reference}" if police_reference else ""),
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if code_list is not None:
+        _add_grading(episode, code_list, risk_grade, graded_at=now, actor=actor if graded_by_user else None,
+                     source="recorded")
     record_event(
         agency=agency,
         type="missing.started",
@@ -215,15 +220,40 @@ def record_return(
     return episode
 
 
-@transaction.atomic
-def grade_risk(episode: MissingEpisode, *, risk_grade: str, now: dt.datetime, actor) -> MissingEpisode:
-    """Record a review of the police risk grade, under the current code list version. Audits `missing.episode.graded`
-    with the grade before and after."""
-    if risk_grade not in RiskGrade.values:
+def _grade_code_list(risk_grade: str, now: dt.datetime) -> CodeList:
+    code_list = current_code_list(timezone.localdate(now))
+    if risk_grade not in code_list.values:
         raise ValidationError({"risk_grade": "Choose a police risk grade from the list"})
+    return code_list
+
+
+def _add_grading(episode, code_list: CodeList, grade: str, *, graded_at, actor, source: str, reason: str = ""):
+    return RiskGrading.objects.create(
+        episode=episode,
+        grade=grade,
+        label=code_list.label(grade),
+        code_list_version=code_list.version,
+        graded_at=graded_at,
+        graded_by=actor,
+        source=source,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def grade_risk(
+    episode: MissingEpisode, *, risk_grade: str, now: dt.datetime, actor, reason: str = ""
+) -> MissingEpisode:
+    """Record a review of the police risk grade under the code list in force: adds a `RiskGrading` row (earlier gradings
+    are kept, never overwritten) and makes it the episode's current grade. Audits `missing.episode.graded` with the grade
+    before and after."""
+    code_list = _grade_code_list(risk_grade, now)
+    MissingEpisode.objects.select_for_update().filter(pk=episode.pk).exists()  # one grading at a time per episode
     before = {"risk_grade": episode.risk_grade, "version": episode.risk_grade_code_list_version}
+    grading = _add_grading(episode, code_list, risk_grade, graded_at=now, actor=actor, source="reviewed",
+                           reason=reason.strip())
     episode.risk_grade = risk_grade
-    episode.risk_grade_code_list_version = CURRENT_RISK_GRADE_CODE_LIST
+    episode.risk_grade_code_list_version = code_list.version
     episode.risk_grade_reviewed_by = actor
     episode.risk_grade_reviewed_at = now
     episode.save(
@@ -235,7 +265,12 @@ def grade_risk(episode: MissingEpisode, *, risk_grade: str, now: dt.datetime, ac
         actor,
         "missing.episode.graded",
         episode,
-        detail={"before": before, "after": {"risk_grade": risk_grade, "version": CURRENT_RISK_GRADE_CODE_LIST}},
+        detail={
+            "before": before,
+            "after": {"risk_grade": risk_grade, "version": code_list.version},
+            "grading": grading.pk,
+            "reason": grading.reason,
+        },
     )
     return episode
 
@@ -252,6 +287,45 @@ def _agency_of(actor, episode: MissingEpisode) -> Agency:
     return getattr(actor, "agency", None) or episode.agency
 
 
+DETAIL_FIELDS = ("independent", "delivered_by_name", "delivered_by_role", "out_of_area", "host_authority", "responsible")
+
+
+def _set_details(interview: ReturnHomeInterview, details: dict) -> list[str]:
+    """Apply who delivers the interview and, for a child placed out of area, the host authority and who is responsible.
+    Values of None leave the field as it is. Returns the fields changed; refuses what contradicts itself."""
+    changed = []
+    for name in DETAIL_FIELDS:
+        value = details.get(name)
+        if value is not None:
+            setattr(interview, name, value.strip() if isinstance(value, str) else value)
+            changed.append(name)
+    errors = {}
+    if interview.delivered_by_role in NOT_INDEPENDENT_ROLES and interview.independent:
+        errors["independent"] = "An interview held by the child's social worker or placement is not independent"
+    if interview.out_of_area:
+        if not interview.host_authority:
+            errors["host_authority"] = "Enter the host authority the child is placed in"
+        if not interview.responsible:
+            errors["responsible"] = "Select who is responsible for the interview"
+    elif interview.host_authority or interview.responsible:
+        interview.host_authority, interview.responsible = "", ""
+        changed += ["host_authority", "responsible"]
+    if errors:
+        raise ValidationError(errors)
+    return sorted(set(changed))
+
+
+def _details_audit(interview: ReturnHomeInterview) -> dict:
+    return {
+        "independent": interview.independent,
+        "delivered_by": interview.delivered_by_name,
+        "delivered_by_role": interview.delivered_by_role,
+        "out_of_area": interview.out_of_area,
+        "host_authority": interview.host_authority,
+        "responsible": interview.responsible,
+    }
+
+
 @transaction.atomic
 def create_return_interview(
     episode: MissingEpisode,
@@ -262,8 +336,14 @@ def create_return_interview(
     provider_name: str = "",
     conducted_by=None,
     independent: bool = True,
+    delivered_by_name: str = "",
+    delivered_by_role: str = "",
+    out_of_area: bool = False,
+    host_authority: str = "",
+    responsible: str = "",
 ) -> ReturnHomeInterview:
-    """Arrange (and usually offer) the return home interview for a returned child, due 72 hours after the return.
+    """Arrange (and usually offer) the return home interview for a returned child, due 72 hours after the return (also
+    when the child is placed out of area: the host authority or the home authority holds it, the clock is the same).
     Audits `missing.rhi.created`."""
     episode = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
     if episode.ended_at is None:
@@ -272,20 +352,25 @@ def create_return_interview(
         raise ValidationError({"episode": "A return home interview is already recorded for this episode"})
     if offered_at is not None:
         _check_within(offered_at, episode, now, "offered_at", "offered")
-    interview = ReturnHomeInterview.objects.create(
+    interview = ReturnHomeInterview(
         episode=episode,
         due_at=rhi_due_at(episode),
         offered_at=offered_at,
         provider_name=provider_name,
         conducted_by=conducted_by,
-        independent=independent,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    _set_details(interview, {
+        "independent": independent, "delivered_by_name": delivered_by_name, "delivered_by_role": delivered_by_role,
+        "out_of_area": out_of_area, "host_authority": host_authority, "responsible": responsible,
+    })
+    interview.save()
     record_audit(
         actor,
         "missing.rhi.created",
         interview,
-        detail={"episode": episode.pk, "due_at": interview.due_at, "offered_at": offered_at, "provider": provider_name},
+        detail={"episode": episode.pk, "due_at": interview.due_at, "offered_at": offered_at, "provider": provider_name,
+                **_details_audit(interview)},
     )
     return interview
 
@@ -306,8 +391,13 @@ def offer_return_interview(
     actor=None,
     provider_name: str | None = None,
     independent: bool | None = None,
+    delivered_by_name: str | None = None,
+    delivered_by_role: str | None = None,
+    out_of_area: bool | None = None,
+    host_authority: str | None = None,
+    responsible: str | None = None,
 ) -> ReturnHomeInterview:
-    """Record when an arranged interview was offered to the child (and who will hold it, if given).
+    """Record when an arranged interview was offered to the child (and who will hold it, where, if given).
     Audits `missing.rhi.offered`."""
     if interview.completed_at:
         raise ValidationError({"offered_at": "The interview has already been completed"})
@@ -315,10 +405,13 @@ def offer_return_interview(
     interview.offered_at = offered_at
     if provider_name is not None:
         interview.provider_name = provider_name
-    if independent is not None:
-        interview.independent = independent
-    interview.save(update_fields=["offered_at", "provider_name", "independent", "updated_at"])
-    record_audit(actor, "missing.rhi.offered", interview, detail={"offered_at": offered_at, "provider": interview.provider_name})
+    changed = _set_details(interview, {
+        "independent": independent, "delivered_by_name": delivered_by_name, "delivered_by_role": delivered_by_role,
+        "out_of_area": out_of_area, "host_authority": host_authority, "responsible": responsible,
+    })
+    interview.save(update_fields=["offered_at", "provider_name", *changed, "updated_at"])
+    record_audit(actor, "missing.rhi.offered", interview,
+                 detail={"offered_at": offered_at, "provider": interview.provider_name, **_details_audit(interview)})
     return interview
 
 
@@ -367,6 +460,11 @@ def complete_return_interview(
     conducted_by=None,
     provider_name: str | None = None,
     independent: bool | None = None,
+    delivered_by_name: str | None = None,
+    delivered_by_role: str | None = None,
+    out_of_area: bool | None = None,
+    host_authority: str | None = None,
+    responsible: str | None = None,
     push_factors: str = "",
     pull_factors: str = "",
     places: str = "",
@@ -382,6 +480,10 @@ def complete_return_interview(
     _check_within(completed_at, interview.episode, now, "completed_at", "held")
     if interview.offered_at and completed_at < interview.offered_at:
         raise ValidationError({"completed_at": "The interview cannot be held before it was offered"})
+    _set_details(interview, {  # first: a refusal here leaves the interview not completed
+        "independent": independent, "delivered_by_name": delivered_by_name, "delivered_by_role": delivered_by_role,
+        "out_of_area": out_of_area, "host_authority": host_authority, "responsible": responsible,
+    })
     interview.offered_at = interview.offered_at or completed_at
     if not interview.response:
         interview.response, interview.responded_at = ReturnHomeInterview.Response.ACCEPTED, completed_at
@@ -390,8 +492,6 @@ def complete_return_interview(
         interview.conducted_by = conducted_by
     if provider_name is not None:
         interview.provider_name = provider_name
-    if independent is not None:
-        interview.independent = independent
     interview.push_factors, interview.pull_factors = push_factors, pull_factors
     interview.places, interview.people, interview.notes = places, people, notes
     interview.save()
@@ -414,7 +514,7 @@ def complete_return_interview(
         actor,
         "missing.rhi.completed",
         interview,
-        detail={"completed_at": completed_at, "held_by": interview.held_by, "independent": interview.independent},
+        detail={"completed_at": completed_at, "held_by": interview.held_by, **_details_audit(interview)},
     )
     return interview
 
@@ -553,3 +653,53 @@ def complete_action(action: MissingAction, *, outcome: str, now: dt.datetime, ac
     action.save(update_fields=["completed_at", "completed_by", "outcome"])
     record_audit(actor, "missing.action.completed", action, detail={"outcome": action.outcome})
     return action
+
+
+# --- Philomena profiles ---------------------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "height", "build", "hair", "eyes", "distinguishing_features", "clothing", "health_needs", "associates",
+    "places_frequented", "phone", "social_media", "photo_taken_on", "review_due", "caveat",
+)
+
+
+@transaction.atomic
+def save_philomena_profile(
+    child: Child, *, agency: Agency, actor, now: dt.datetime, photo=None, remove_photo: bool = False, **fields
+) -> PhilomenaProfile:
+    """Create or update the child's Philomena profile. A new photo replaces the old one (the old file is deleted);
+    `remove_photo` deletes it. Audits `missing.profile.created` or `missing.profile.updated` with the names of the fields
+    changed (never their values: the trail is not a second copy of the profile)."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not profile fields: {sorted(unknown)}")
+    if "review_due" in fields and fields["review_due"] is None:
+        raise ValidationError({"review_due": "Enter the date the profile must next be reviewed"})
+    profile = PhilomenaProfile.objects.select_for_update().filter(child=child).first()
+    created = profile is None
+    if created:
+        if not fields.get("review_due"):
+            raise ValidationError({"review_due": "Enter the date the profile must next be reviewed"})
+        profile = PhilomenaProfile(child=child, agency=agency)
+    changed = [name for name, value in fields.items() if getattr(profile, name) != value]
+    for name in changed:
+        setattr(profile, name, fields[name])
+    old_photo = profile.photo.name if profile.photo else ""
+    if photo is not None:
+        extension = "png" if getattr(photo, "image_format", "") == "PNG" else "jpg"
+        profile.photo.save(f"{uuid.uuid4().hex}.{extension}", photo, save=False)
+        changed.append("photo")
+    elif remove_photo and old_photo:
+        profile.photo = ""
+        changed.append("photo")
+    profile.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    profile.save()
+    if "photo" in changed and old_photo:
+        profile.photo.storage.delete(old_photo)
+    record_audit(
+        actor,
+        "missing.profile.created" if created else "missing.profile.updated",
+        profile,
+        detail={"child": child.pk, "changed": sorted(changed)},
+    )
+    return profile

@@ -15,4 +15,9 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("import/", views.import_upload, name="import"),
+    path("profiles/new/", views.profile_new, name="profile_new"),
+    path("profiles/<int:pk>/", views.profile_detail, name="profile"),
+    path("profiles/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
+    path("profiles/<int:pk>/photo/", views.profile_photo, name="profile_photo"),
+    path("profiles/<int:pk>/police.pdf", views.profile_police_pdf, name="profile_police_pdf"),
 ]

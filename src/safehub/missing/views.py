@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -17,9 +18,20 @@ from safehub.people.models import Child
 from safehub.people.selectors import search_children
 
 from . import selectors, services
-from .forms import ActionForm, CompleteForm, EpisodeForm, GradeForm, ImportForm, OfferForm, ResponseForm, ReturnForm
+from .exports import philomena_pdf
+from .forms import (
+    ActionForm,
+    CompleteForm,
+    EpisodeForm,
+    GradeForm,
+    ImportForm,
+    OfferForm,
+    ProfileForm,
+    ResponseForm,
+    ReturnForm,
+)
 from .importers import import_police_notifications, import_ssda903_missing
-from .models import MissingAction, MissingEpisode, ReturnHomeInterview, TriggerFiring
+from .models import MissingAction, MissingEpisode, PhilomenaProfile, ReturnHomeInterview, TriggerFiring
 
 
 def _episode(request, pk: int, action: str) -> MissingEpisode:
@@ -123,10 +135,18 @@ def episode_grade(request, pk: int):
     episode = _episode(request, pk, "missing.episode.grade")
     form = GradeForm(request.POST or None, initial={"risk_grade": episode.risk_grade})
     if request.method == "POST" and form.is_valid():
-        services.grade_risk(episode, risk_grade=form.cleaned_data["risk_grade"], now=timezone.now(), actor=request.user)
-        messages.success(request, "Risk grade recorded")
-        return redirect("missing:episode", episode.pk)
-    return render(request, "missing/episode_grade.html", {"form": form, "episode": episode})
+        try:
+            services.grade_risk(
+                episode, risk_grade=form.cleaned_data["risk_grade"], reason=form.cleaned_data["reason"], now=timezone.now(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Risk grade recorded")
+            return redirect("missing:episode", episode.pk)
+    gradings = list(episode.gradings.select_related("graded_by"))
+    return render(request, "missing/episode_grade.html", {"form": form, "episode": episode, "gradings": gradings})
 
 
 def _interview_stage(episode: MissingEpisode, interview: ReturnHomeInterview | None) -> str:
@@ -157,7 +177,15 @@ def interview(request, pk: int):
     form_class = STAGE_FORMS.get(stage)
     initial = {}
     if current is not None:  # carry what is known forward: who holds it, whether independent
-        initial = {"provider_name": current.provider_name, "independent": "yes" if current.independent else "no"}
+        initial = {
+            "provider_name": current.provider_name,
+            "independent": "yes" if current.independent else "no",
+            "delivered_by_name": current.delivered_by_name,
+            "delivered_by_role": current.delivered_by_role,
+            "out_of_area": "yes" if current.out_of_area else "no",
+            "host_authority": current.host_authority,
+            "responsible": current.responsible,
+        }
     form = form_class(request.POST or None, initial=initial) if form_class else None
     if request.method == "POST" and form is not None and form.is_valid():
         data, now, user = form.cleaned_data, timezone.now(), request.user
@@ -284,3 +312,111 @@ def import_upload(request):
             messages.success(request, report.summary())
             return redirect("missing:ongoing")
     return render(request, "missing/import.html", {"form": form, "report": report})
+
+
+# --- Philomena profiles ---------------------------------------------------------------------------------------------------
+
+
+def _profile(request, pk: int, action: str) -> PhilomenaProfile:
+    return get_visible_or_404(
+        PhilomenaProfile.objects.visible_to(request.user).select_related("child", "agency", "updated_by"),
+        request.user,
+        pk=pk,
+        action=action,
+        purpose="Philomena profile",
+    )
+
+
+def _profile_fields(data: dict) -> dict:
+    return {name: data[name] for name in services.PROFILE_FIELDS if name in data}
+
+
+@login_required
+@requires("missing.manage_profiles")
+def profile_new(request):
+    """Create the Philomena profile of a child (?child=<pk>); a child who has one already goes to its edit page."""
+    user = request.user
+    child = get_visible_or_404(
+        Child.objects.visible_to(user), user, pk=request.POST.get("child") or request.GET.get("child") or "",
+        action="missing.profile.new", purpose="Philomena profile",
+    )
+    existing = PhilomenaProfile.objects.visible_to(user).filter(child=child).first()
+    if existing is not None:
+        return redirect("missing:profile_edit", existing.pk)
+    if PhilomenaProfile.objects.filter(child=child).exists() or user.agency is None:
+        raise PermissionDenied("The child's profile is kept by someone else.")
+    form = ProfileForm(request.POST or None, request.FILES or None, initial={"caveat": "partnership"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.save_philomena_profile(
+                child, agency=user.agency, actor=user, now=timezone.now(), photo=form.cleaned_data["photo"],
+                **_profile_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Philomena profile saved")
+            return redirect("missing:profile", profile.pk)
+    name = selectors.display_names(user, [child.pk]).get(child.pk, "Name not known")
+    return render(request, "missing/profile_form.html", {"form": form, "child": child, "name": name, "profile": None})
+
+
+@login_required
+@requires("missing.view_profiles")
+def profile_detail(request, pk: int):
+    profile = _profile(request, pk, "missing.profile.view")
+    name = selectors.display_names(request.user, [profile.child_id]).get(profile.child_id, "Name not known")
+    return render(
+        request, "missing/profile.html", {"profile": profile, "name": name, "today": timezone.localdate()}
+    )
+
+
+@login_required
+@requires("missing.manage_profiles")
+def profile_edit(request, pk: int):
+    profile = _profile(request, pk, "missing.profile.edit")
+    initial = {name: getattr(profile, name) for name in services.PROFILE_FIELDS}
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_philomena_profile(
+                profile.child, agency=profile.agency, actor=request.user, now=timezone.now(), photo=data["photo"],
+                remove_photo=data["remove_photo"], **_profile_fields(data),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Philomena profile saved")
+            return redirect("missing:profile", profile.pk)
+    name = selectors.display_names(request.user, [profile.child_id]).get(profile.child_id, "Name not known")
+    return render(
+        request, "missing/profile_form.html", {"form": form, "child": profile.child, "name": name, "profile": profile}
+    )
+
+
+@login_required
+@requires("missing.view_profiles")
+def profile_photo(request, pk: int):
+    """The photo, from private storage, only through this audited view; never cached by the browser or a proxy."""
+    profile = _profile(request, pk, "missing.profile.photo")
+    if not profile.photo:
+        raise Http404("No photo")
+    content_type = "image/png" if profile.photo.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(profile.photo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@requires("missing.view_profiles")
+def profile_police_pdf(request, pk: int):
+    """The profile as a printable PDF to hand to the police when the child goes missing. Audited as an export."""
+    profile = _profile(request, pk, "missing.profile.export_police")
+    name = selectors.display_names(request.user, [profile.child_id]).get(profile.child_id, "Name not known")
+    pdf = philomena_pdf(profile, name=name, exported_by=request.user, now=timezone.now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="philomena-profile-{profile.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -40,3 +40,24 @@ class SubjectAccessRequestForm(forms.Form):
                                input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
                                error_messages={"required": "Enter the date the request was received",
                                                "invalid": "Date received must be a real date"})
+
+
+class InspectorForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter the first name"})
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter the last name"})
+    email = forms.EmailField(label="Email address", error_messages={"required": "Enter the email address",
+                                                                    "invalid": "Enter an email address like name@example.org"})
+    username = forms.RegexField(
+        label="Username", max_length=150, regex=r"^[\w.@+-]+$",
+        error_messages={"required": "Enter a username", "invalid": "Username may use letters, numbers and . @ + - _ only"},
+    )
+    organisation = forms.CharField(label="Organisation", max_length=200, help_text="For example, Ofsted",
+                                   error_messages={"required": "Enter the inspector's organisation"})
+    purpose = forms.CharField(label="Inspection", max_length=200, help_text="For example, JTAI: children at risk of exploitation",
+                              error_messages={"required": "Enter what the inspection is"})
+    days = forms.IntegerField(
+        label="Access for how many days?", min_value=1, max_value=90, initial=30,
+        help_text="From now. The login stops working when this ends.",
+        error_messages={"required": "Enter the number of days", "min_value": "Access must last at least 1 day",
+                        "max_value": "Access can last at most 90 days", "invalid": "Enter a whole number of days"},
+    )

@@ -1,4 +1,5 @@
-"""Idle sessions end; sessions from before "sign out everywhere" end; and, when SAFEHUB_REQUIRE_MFA is on, a signed-in user
+"""Idle sessions end; sessions from before "sign out everywhere" end; inspector accounts are read only, audited and end
+when their access does (`safehub.trust.inspection`); and, when SAFEHUB_REQUIRE_MFA is on, a signed-in user
 reaches nothing but the sign-in, sign-out and two-factor pages (and static files) until they have verified a code.
 
 API calls with a bearer token are exempt from the two-factor requirement: the token is itself a separate credential, issued
@@ -23,7 +24,10 @@ REFRESH_SECONDS = 60
 
 class SessionSecurityMiddleware:
     def __init__(self, get_response):
-        self.get_response = get_response
+        from .inspection import InspectionModeMiddleware
+
+        # Inspection mode (read only, audited, time-limited) runs inside this one, so it needs no settings entry of its own.
+        self.get_response = InspectionModeMiddleware(get_response)
 
     def __call__(self, request):
         user = getattr(request, "user", None)

@@ -156,3 +156,48 @@ class SubjectAccessRequest(models.Model):
     @property
     def subject(self):
         return self.child or self.person
+
+
+class InspectorAccessQuerySet(models.QuerySet):
+    def visible_to(self, user) -> InspectorAccessQuerySet:
+        """Administrators see every inspector account; an inspector sees their own; nobody else any."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.has_role(Role.ADMINISTRATOR):
+            return self
+        return self.filter(user=user)
+
+    def current(self, now) -> InspectorAccessQuerySet:
+        return self.filter(starts_at__lte=now, expires_at__gt=now)
+
+
+class InspectorAccess(models.Model):
+    """A time-limited, read-only inspector login (e.g. for an Ofsted JTAI or ILACS visit). While it lasts the user reads
+    children's records as a MASH practitioner does; they can change nothing, and every request they make is audited
+    (`safehub.trust.inspection`). After `expires_at` they cannot sign in and their sessions end."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspector_access")
+    organisation = models.CharField(max_length=200, help_text="Who the inspector works for, e.g. Ofsted.")
+    purpose = models.CharField(max_length=200, help_text="What the inspection is, e.g. JTAI on exploitation.")
+    starts_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Who ended the access early, if anyone.",
+    )
+
+    objects = InspectorAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-expires_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("starts_at")), name="inspector_access_expires_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"Inspector access of user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def is_current(self, now) -> bool:
+        return self.starts_at <= now < self.expires_at

@@ -9,3 +9,4 @@ rules.add_perm("trust.break_glass", is_mash_practitioner | is_panel_chair | is_m
 rules.add_perm("trust.review_break_glass", is_administrator)
 rules.add_perm("trust.manage_subject_access", is_administrator | is_mash_practitioner)
 rules.add_perm("trust.manage_retention", is_administrator)
+rules.add_perm("trust.manage_inspectors", is_administrator)

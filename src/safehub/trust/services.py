@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safehub.core.audit import record_audit
 from safehub.people.models import Address, Child, Event, Identifier, Name, Person, SourceRecord
 
-from .models import BreakGlassGrant, SessionVersion, SubjectAccessRequest
+from .models import BreakGlassGrant, InspectorAccess, SessionVersion, SubjectAccessRequest
 from .sessions import delete_stored_sessions
 
 BACKUP_CODE_COUNT = 10
@@ -181,3 +181,63 @@ def mark_sar_exported(sar: SubjectAccessRequest, *, now: datetime) -> SubjectAcc
             sar.status = SubjectAccessRequest.Status.IN_PROGRESS
         sar.save(update_fields=["exported_at", "status"])
     return sar
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Inspection mode
+
+MAX_INSPECTION_DAYS = 90
+
+
+@transaction.atomic
+def create_inspector(
+    *, actor, username: str, first_name: str, last_name: str, email: str, organisation: str, purpose: str,
+    starts_at: datetime, expires_at: datetime, now: datetime,
+) -> tuple[InspectorAccess, str]:
+    """Create a read-only inspector login that works from `starts_at` until `expires_at` (at most 90 days), and return it
+    with a password made for it (shown once, never stored in clear). Audits `inspection.account_created`."""
+    from safehub.core.models import RoleAssignment, User
+    from safehub.core.roles import Role
+
+    errors = {}
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = "That username is already taken"
+    if expires_at <= max(starts_at, now):
+        errors["expires_at"] = "The access must end after it starts, and in the future"
+    elif expires_at - starts_at > timedelta(days=MAX_INSPECTION_DAYS):
+        errors["expires_at"] = f"Inspector access can last at most {MAX_INSPECTION_DAYS} days"
+    if errors:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(errors)
+    password = secrets.token_urlsafe(12)
+    user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip(),
+                job_title=f"Inspector, {organisation.strip()}")
+    user.set_password(password)
+    user.save()
+    RoleAssignment.objects.create(user=user, role=Role.INSPECTOR)
+    access = InspectorAccess.objects.create(
+        user=user, organisation=organisation.strip(), purpose=purpose.strip(), starts_at=starts_at, expires_at=expires_at,
+        created_by=actor,
+    )
+    record_audit(actor, "inspection.account_created", access, detail={
+        "user": user.username, "organisation": access.organisation, "starts_at": starts_at, "expires_at": expires_at,
+    })
+    return access, password
+
+
+@transaction.atomic
+def end_inspector_access(access: InspectorAccess, *, actor, now: datetime) -> InspectorAccess:
+    """End an inspector's access now (if it has not ended already) and every session they have open.
+    Audits `inspection.ended`."""
+    if access.expires_at > now:
+        access.starts_at = min(access.starts_at, now - timedelta(seconds=1))
+        access.expires_at, access.ended_by = now, actor
+        access.save(update_fields=["starts_at", "expires_at", "ended_by"])
+    version, created = SessionVersion.objects.get_or_create(user=access.user, defaults={"version": 2})
+    if not created:
+        SessionVersion.objects.filter(pk=version.pk).update(version=F("version") + 1)
+    ended = delete_stored_sessions(access.user)
+    record_audit(actor, "inspection.ended", access, detail={"user": access.user.username, "sessions": ended})
+    return access

@@ -20,6 +20,15 @@ def stamp_session(sender, request, user, **kwargs):
     request.session[LAST_SEEN_KEY] = int(time.time())
 
 
+@receiver(user_logged_in, dispatch_uid="trust_refuse_expired_inspector")
+def refuse_expired_inspector(sender, request, user, **kwargs):
+    # After expiry an inspector's password still matches, but the session it opens ends at once.
+    if request is not None and hasattr(request, "session"):
+        from .inspection import refuse_expired_sign_in
+
+        refuse_expired_sign_in(request, user)
+
+
 @receiver(user_login_failed, dispatch_uid="trust_audit_failed_sign_in")
 def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
     # The username tried is kept (it is how a locked-out account is found); the password never is.

@@ -16,4 +16,6 @@ urlpatterns = [
     path("subject-access/<int:pk>/export.json", views.sar_json, name="sar_json"),
     path("subject-access/<int:pk>/export.pdf", views.sar_pdf, name="sar_pdf"),
     path("retention/", views.retention, name="retention"),
+    path("inspectors/", views.inspectors, name="inspectors"),
+    path("inspectors/<int:pk>/end/", views.inspector_end, name="inspector_end"),
 ]

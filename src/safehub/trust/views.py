@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import qrcode
@@ -11,6 +12,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,8 +28,8 @@ from safehub.core.roles import Role
 from safehub.people.models import Child, Person
 
 from . import services
-from .forms import BreakGlassForm, CodeForm, ReviewForm, SubjectAccessRequestForm
-from .models import BreakGlassGrant, SubjectAccessRequest
+from .forms import BreakGlassForm, CodeForm, InspectorForm, ReviewForm, SubjectAccessRequestForm
+from .models import BreakGlassGrant, InspectorAccess, SubjectAccessRequest
 from .sar import subject_access_export, subject_access_pdf
 
 
@@ -223,3 +225,40 @@ def retention(request):
 
     due = due_for_anonymising(timezone.localdate())
     return render(request, "trust/retention.html", {"rules": rules().values(), "due": due[:200], "due_count": len(due)})
+
+
+@login_required
+@requires("trust.manage_inspectors")
+def inspectors(request):
+    """Inspector logins: create one with an expiry (the password is shown once), see who has access, end it early."""
+    form = InspectorForm(request.POST or None)
+    created = None
+    now = timezone.now()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            access, password = services.create_inspector(
+                actor=request.user, username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
+                email=data["email"], organisation=data["organisation"], purpose=data["purpose"], starts_at=now,
+                expires_at=now + timedelta(days=data["days"]), now=now,
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else "days", errors)
+        else:
+            created = (access, password)
+            form = InspectorForm()
+    accesses = InspectorAccess.objects.visible_to(request.user).select_related("user", "created_by", "ended_by")[:200]
+    return render(request, "trust/inspectors.html", {"form": form, "created": created, "accesses": accesses, "now": now})
+
+
+@login_required
+@requires("trust.manage_inspectors")
+@require_POST
+def inspector_end(request, pk: int):
+    access = InspectorAccess.objects.visible_to(request.user).filter(pk=pk).select_related("user").first()
+    if access is None:
+        raise Http404("No such inspector access")
+    services.end_inspector_access(access, actor=request.user, now=timezone.now())
+    messages.success(request, f"Access for {access.user.username} has ended and their sessions are closed.")
+    return redirect("trust:inspectors")

@@ -8,7 +8,7 @@ import pytest
 
 from safehub.missing.services import record_missing_episode
 
-from .fixtures import missing_world  # noqa: F401 - the shared missing world for this app's tests
+from .fixtures import missing_profiles, missing_world  # noqa: F401 - shared with the permission matrix
 
 # A Monday in term time; every test passes times explicitly, so the real clock never matters.
 NOW = dt.datetime(2026, 3, 16, 12, 0, tzinfo=dt.UTC)

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from safehub.missing import services
-from safehub.missing.models import MissingAction, MissingEpisode, ReturnHomeInterview
+from safehub.missing.models import MissingAction, MissingEpisode, PhilomenaProfile, ReturnHomeInterview
 
 
 @dataclass
@@ -54,3 +54,44 @@ def missing_world(world, personas, agencies) -> MissingWorld:
     )
     action = MissingAction.objects.get(child=world.health_only_child)
     return MissingWorld(police_episode, care_episode, restricted_episode, interview, action)
+
+
+def png_bytes(size: tuple[int, int] = (4, 4), colour: str = "grey") -> bytes:
+    """A tiny plain image: tests and the demo never hold a real photo."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def photo_upload(name: str = "photo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+    upload.image_format = "PNG"
+    return upload
+
+
+@dataclass
+class MissingProfiles:
+    profile: PhilomenaProfile  # of the police-and-health child, with a photo
+    restricted_profile: PhilomenaProfile  # of the child restricted to the MASH practitioner, with a photo
+
+
+@pytest.fixture
+def missing_profiles(world, personas, agencies, settings, tmp_path) -> MissingProfiles:
+    settings.SAFEHUB_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    now = timezone.now()
+    coordinator = personas["missing_coordinator"]
+    made = [
+        services.save_philomena_profile(
+            child, agency=agencies["social_care"], actor=coordinator, now=now, photo=photo_upload(),
+            height="1.60 m", hair="Brown, shoulder length", associates="Older friends in the town centre",
+            review_due=timezone.localdate(now) + dt.timedelta(days=90),
+        )
+        for child in (world.police_child, world.restricted_child)
+    ]
+    return MissingProfiles(*made)

@@ -9,7 +9,7 @@ import pytest
 
 from safehub.demo import to_values
 from safehub.missing.demo import MISSING_REPORTS_SYSTEM, load_demo
-from safehub.missing.models import MissingAction, MissingEpisode, ReturnHomeInterview, TriggerFiring
+from safehub.missing.models import MissingAction, MissingEpisode, PhilomenaProfile, ReturnHomeInterview, TriggerFiring
 from safehub.missing.selectors import interviews_due, ongoing_episodes
 from safehub.people.models import RecordLink
 from safehub.people.services import create_child_from_records, store_source_records
@@ -40,7 +40,8 @@ def stored_reports(synthetic, agencies):
     return records
 
 
-def test_demo_episodes_interviews_and_triggers(stored_reports, personas):
+def test_demo_episodes_interviews_and_triggers(stored_reports, personas, settings, tmp_path):
+    settings.SAFEHUB_PRIVATE_MEDIA_ROOT = str(tmp_path)
     summary = load_demo(NOW)
     reports = {r.local_id for r in stored_reports}
     from_reports = MissingEpisode.objects.exclude(police_reference="")
@@ -57,6 +58,14 @@ def test_demo_episodes_interviews_and_triggers(stored_reports, personas):
     assert TriggerFiring.objects.filter(rule__code="long-episode").exists()
     assert MissingAction.objects.open().exists()
     assert f"{from_reports.count() + 7:,} missing episodes" in summary
+    # the extras: a regraded episode, a Philomena profile (placeholder photo), an out-of-area interview
+    regraded = MissingEpisode.objects.get(import_key="demo:0")
+    assert list(regraded.gradings.values_list("grade", flat=True))[-1] == "high" and regraded.gradings.count() == 2
+    profile = PhilomenaProfile.objects.get(child=regraded.child)
+    assert profile.photo and profile.photo.path.startswith(str(tmp_path))
+    assert ReturnHomeInterview.objects.get(out_of_area=True).host_authority == "Northshire County Council"
+    assert "1 Philomena profile" in summary
     counts = (MissingEpisode.objects.count(), ReturnHomeInterview.objects.count(), TriggerFiring.objects.count())
     assert load_demo(NOW).startswith("0 missing episodes")
     assert (MissingEpisode.objects.count(), ReturnHomeInterview.objects.count(), TriggerFiring.objects.count()) == counts
+    assert regraded.gradings.count() == 2 and PhilomenaProfile.objects.count() == 1
