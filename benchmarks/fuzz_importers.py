@@ -121,7 +121,11 @@ def agency_targets(agency, csv_profile, xlsx_profile, tmp: Path) -> list[Target]
 
     def workbook(rows, header=HEADER) -> bytes:
         clean = [[re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", c) for c in row] for row in rows]
-        return xlsx_bytes(clean, header=[re.sub(r"[\x00-\x1f]", "", c) for c in header])
+        header = [re.sub(r"[\x00-\x1f]", "", c) for c in header]
+        try:
+            return xlsx_bytes(clean, header=header)  # dates of birth as real date cells where they look like dates
+        except ValueError:
+            return xlsx_bytes(clean, header=header, dob_as_dates=False)
     from safehub.people.models import SourceRecord
 
     good = good_rows(12)
