@@ -142,6 +142,7 @@ def confirm(request):
                 dry_run=mode == RunForm.Mode.DRY_RUN,
                 accept_valid=mode == RunForm.Mode.ACCEPT_VALID,
                 file_name=pending["name"],
+                reports_dir=Path(settings.VAR_DIR) / "imports" / "reports" / request.user.agency.code,
             )
         else:
             run = import_file(

@@ -23,7 +23,16 @@ from safehub.core.caveats import Caveat
 from safehub.core.models import Agency
 from safehub.imports.models import ImportRun, MappingProfile, ReturnRecord
 from safehub.imports.parsers import ProfileSpec, RowProblem
-from safehub.imports.services import ERRORS_KEPT, _actor, _finish, _store_row_errors, file_fingerprint, save_profile
+from safehub.imports.services import (
+    ERRORS_KEPT,
+    _actor,
+    _finish,
+    _store_row_errors,
+    file_fingerprint,
+    reports_directory,
+    save_profile,
+    spreadsheet_safe,
+)
 from safehub.people import services as people_services
 from safehub.people.models import Child, Event, RecordLink, SourceRecord
 from safehub.people.services import RecordValues
@@ -76,9 +85,11 @@ def import_return(
     accept_valid: bool = False,
     file_name: str | None = None,
     today: dt.date | None = None,
+    reports_dir: Path | None = None,
 ) -> ImportRun:
     """Check one return file, then store its children, rows and events. Nothing is written if any row has a problem,
-    unless `accept_valid` (the valid rows are written; the rejected ones stay in the run's report).
+    unless `accept_valid` (the valid rows are written; the problems of the rows set aside go to a rejects CSV and a
+    report JSON beside the file, or under var/imports/).
 
     The same file (by SHA-256) already imported for the agency is not imported again: the earlier run is returned with
     `already_imported` set. Writes an `ImportRun` and its `RowError`s; audits `import.run` (and, through the people
@@ -136,7 +147,30 @@ def import_return(
         _finish(run, ImportRun.Status.FAILED, actor)
         raise
     run.report["events"] = events
+    if problems:
+        run.report.update(_write_rejects(path, run, problems, reports_dir))
     return _finish(run, ImportRun.Status.IMPORTED, actor)
+
+
+def _write_rejects(path: Path, run: ImportRun, problems: list[RowProblem], reports_dir: Path | None) -> dict:
+    """With --accept-valid: `<file>.run<N>.rejects.csv` (each problem of the rows set aside) and the report JSON."""
+    import csv
+    import json
+    from dataclasses import asdict
+
+    directory = reports_directory(path, reports_dir)
+    stem = Path(run.file_name).stem or "return"
+    rejects_path = directory / f"{stem}.run{run.pk}.rejects.csv"
+    report_path = directory / f"{stem}.run{run.pk}.report.json"
+    with rejects_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["File", "Sheet", "Row", "Column", "Value", "Reason"])
+        for p in problems:
+            writer.writerow([spreadsheet_safe(str(v)) for v in (p.file, p.sheet, p.row or "", p.column, p.value,
+                                                                 p.reason)])
+    report = {**run.report, "run": run.pk, "problems": [asdict(p) for p in problems]}
+    report_path.write_text(json.dumps(report, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+    return {"rejects_file": str(rejects_path), "report_file": str(report_path)}
 
 
 def _existing_keys(agency: Agency, kind: str, rows: list[ReturnRow]) -> set[tuple[str, str]]:

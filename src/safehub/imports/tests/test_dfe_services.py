@@ -3,6 +3,8 @@ dated facts of linked children go on the chronology; all or nothing; the same fi
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from safehub.imports.dfe.services import import_return, sync_return_events
@@ -84,6 +86,10 @@ def test_accept_valid_imports_the_other_rows(files, council, tmp_path):
     assert run.status == ImportRun.Status.IMPORTED and run.rejected == 1
     assert ReturnRecord.objects.count() == run.rows - 1
     assert not ReturnRecord.objects.filter(sheet="List 1 - Contacts", source_row=3).exists()
+    rejects = Path(run.report["rejects_file"]).read_text(encoding="utf-8").splitlines()
+    assert rejects[0] == "File,Sheet,Row,Column,Value,Reason"
+    assert rejects[1].startswith("annex_a_bad.xlsx,List 1 - Contacts,3,Date of Contact,yesterday,unparseable date")
+    assert Path(run.report["report_file"]).exists()
 
 
 def test_dry_run_writes_nothing(files, council):
