@@ -318,7 +318,3 @@ def _any_of(conditions) -> Q:
         combined |= condition
     return combined
 
-
-def problems_of(run: ImportRun) -> list[RowProblem]:
-    """The run's stored row errors as `RowProblem`s (for reports and tests)."""
-    return [RowProblem(e.file_name, e.sheet, e.row, e.column, e.value, e.reason) for e in run.row_errors.all()]
