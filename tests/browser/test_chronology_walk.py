@@ -108,3 +108,54 @@ def test_chronology_across_four_agencies_and_the_police_export(page, personas, f
     assert " ".join(withheld.split()) in text
     assert "Prepared for: Child protection conference" in text
     assert "Part 1: Facts" in text and "Part 2: Analysis" in text
+
+
+def test_record_a_new_child_after_a_search_then_a_warning_note_signed_off(page, world, personas):
+    from safehub.people.models import Child, WarningNote
+    from safehub.people.search import service
+
+    service.reset()
+    sign_in(page, personas["mash_practitioner"])
+    page.goto("/people/children/new/")
+    page.get_by_label("Name").fill("Amara Okafor")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="0 possible matches")).to_be_visible()
+    assert run_axe(page) == []
+    page.get_by_role("button", name="None of these — record a new child").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The child's details")
+    expect(page.get_by_label("First name")).to_have_value("Amara")
+    assert run_axe(page) == []
+    page.get_by_label("Day").fill("4")
+    page.get_by_label("Month").fill("5")
+    page.get_by_label("Year").fill("2019")
+    page.get_by_role("button", name="Record the child").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Amara Okafor")
+    child = Child.objects.get(given_name="Amara")
+    assert child.sex == "U"  # nobody said: not known, never a default guess
+    assert child.record_links.get().source_record.agency == personas["mash_practitioner"].agency
+    assert run_axe(page) == []
+
+    page.get_by_role("link", name="Record a warning note (risk to staff or others)").click()
+    page.get_by_label("Reason").fill("Older brother has threatened visiting staff with a knife")
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("6")
+    page.get_by_label("Year").fill("2099")
+    assert run_axe(page) == []
+    page.get_by_role("button", name="Record warning note").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Warning note")
+    expect(page.get_by_text("Awaiting manager sign-off")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign off as manager")).to_have_count(0)  # not their own note
+    assert run_axe(page) == []
+
+    page.context.clear_cookies()
+    sign_in(page, personas["panel_chair"])
+    page.goto(f"/people/warnings/{WarningNote.objects.get().pk}/")
+    page.get_by_role("button", name="Sign off as manager").click()
+    expect(page.get_by_text("signed off by")).to_be_visible()
+    page.get_by_role("link", name="Back to the child").click()
+    warning = page.locator(".govuk-warning-text").first
+    expect(warning).to_contain_text("Older brother has threatened visiting staff with a knife")
+    expect(warning).not_to_contain_text("Awaiting manager sign-off")
+    assert run_axe(page) == []
+    screenshot(page, "child-with-warning")
+    service.reset()

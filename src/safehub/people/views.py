@@ -32,6 +32,7 @@ from .services import edit_child_details
 from .versioning import ClosedRecord, StaleVersion
 from .warning_notes import (
     SignOffRefused,
+    edit_warning,
     end_warning,
     record_disclosure,
     record_warning,
@@ -249,7 +250,8 @@ def _initial_from_search(search) -> dict:
     dob = _parse_iso(str(query.get("date_of_birth") or ""))
     return {"given_name": name[0] if name else "", "family_name": " ".join(name[1:]),
             "dob": {"day": str(dob.day), "month": str(dob.month), "year": str(dob.year)} if dob else {},
-            "postcode": query.get("postcode") or "", "nhs_number": query.get("nhs_number") or ""}
+            "postcode": query.get("postcode") or "", "nhs_number": query.get("nhs_number") or "",
+            "sex": Sex.UNKNOWN, "caveat": Caveat.PARTNERSHIP}
 
 
 @login_required
@@ -443,6 +445,16 @@ def warning(request, pk: int):
                                   told_at=timezone.make_aware(datetime.combine(told_at, time(12, 0))),
                                   reason=request.POST.get("disclosure_reason", ""))
                 messages.success(request, "Disclosure recorded.")
+            elif action == "edit":
+                review, problem = _date_parts(request.POST, "review")
+                if problem or review is None:
+                    errors["review-day"] = problem or "Enter a review date"
+                    raise ValueError("")
+                risk_to = request.POST.get("risk_to", note.risk_to)
+                edit_warning(note, actor=request.user, expected_version=int(request.POST.get("version", "-1")),
+                             reason=request.POST.get("reason", ""), review_date=review,
+                             risk_to=risk_to if risk_to in WarningNote.RiskTo.values else note.risk_to)
+                messages.success(request, "Warning note changed.")
             elif action == "end":
                 end_warning(note, actor=request.user, expected_version=int(request.POST.get("version", "-1")),
                             reason=request.POST.get("end_reason", ""))
@@ -458,12 +470,13 @@ def warning(request, pk: int):
         except ValueError as problem_:
             field_name, _, message = str(problem_).partition(": ")
             if message:
-                errors["told" if field_name == "told" else "end_reason"] = message
+                errors[field_name if field_name in ("told", "reason") else "end_reason"] = message
         if not errors and conflict is None:
             return redirect("people:warning", note.pk)
         note.refresh_from_db()
     return render(request, "people/warning.html", {
         "note": note, "disclosures": note.disclosures.select_related("recorded_by"), "errors": errors,
+        "risks": WarningNote.RiskTo.choices, "review": _dob_parts(note.review_date),
         "conflict": conflict, "can_sign_off": request.user.has_perm("people.sign_off_warning")
         and request.user.pk != note.recorded_by_id and note.status == WarningNote.Status.AWAITING_SIGN_OFF,
     }, status=409 if conflict else (400 if errors else 200))

@@ -91,6 +91,8 @@ def edit_warning(note: WarningNote, *, actor, expected_version: int, reason: str
     A changed reason or risk needs a new sign-off, so the note goes back to awaiting sign-off. An ended note cannot be
     edited (`ClosedRecord`), so an edit never reopens it.
     """
+    if not reason.strip():
+        raise ValueError("reason: say what the risk is and what it is based on")
     changes = {"reason": reason.strip(), "review_date": review_date, "risk_to": risk_to}
     if note.status == WarningNote.Status.ACTIVE and (changes["reason"] != note.reason or risk_to != note.risk_to):
         changes.update(status=WarningNote.Status.AWAITING_SIGN_OFF, signed_off_by_id=None, signed_off_at=None)

@@ -118,3 +118,20 @@ def test_the_warning_page_signs_off_and_records_disclosures(client, world, perso
     client.force_login(personas["police_contributor"])
     refused = client.post(url, {"action": "sign_off"})
     assert refused.status_code == 400
+
+
+def test_a_stale_warning_edit_shows_both_versions_and_changes_nothing(client, world, personas, note):
+    sign_off_warning(note, actor=personas["mash_practitioner"], now=NOW)  # version 2
+    client.force_login(personas["police_contributor"])
+    url = reverse("people:warning", args=[note.pk])
+    form = {"action": "edit", "version": "1", "reason": "Two dogs now", "risk_to": "staff", "review-day": "1",
+            "review-month": "5", "review-year": "2027"}
+    response = client.post(url, form)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else changed this note" in page and "Two dogs now" in page and "Active" in page
+    note.refresh_from_db()
+    assert (note.reason, note.status, note.version) == ("Dog bit a visitor", WarningNote.Status.ACTIVE, 2)
+    assert client.post(url, {**form, "version": "2"}).status_code == 302
+    note.refresh_from_db()
+    assert (note.reason, note.status, note.version) == ("Two dogs now", WarningNote.Status.AWAITING_SIGN_OFF, 3)
