@@ -15,7 +15,7 @@ from safehub.core.caveats import Caveat
 
 from .models import Sex
 from .new_child import NEW_CHILD_PURPOSE, SEARCH_VALID_FOR, NewChildValues, SearchRequired, record_new_child
-from .search.forms import api_query
+from .search.forms import api_query, nhs_number_error, postcode_error
 from .search.schemas import SearchHitOut
 from .search.service import find_children_audited
 
@@ -87,6 +87,12 @@ def record_child(request, payload: NewChildIn):
                                       "the search_id it returned.", "code": "search_required"})
     if payload.caveat not in Caveat.values or payload.sex not in Sex.values:
         return Status(400, {"detail": f"caveat must be one of {', '.join(Caveat.values)}", "code": "invalid"})
+    problems = [f"{name}: {message}" for name, message in (
+        ("nhs_number", nhs_number_error(payload.nhs_number)), ("postcode", postcode_error(payload.postcode)),
+        ("date_of_birth", "must be today or in the past" if payload.date_of_birth
+         and payload.date_of_birth > timezone.localdate() else "")) if message]
+    if problems:
+        return Status(400, {"detail": "; ".join(problems), "code": "invalid"})
     values = NewChildValues(given_name=payload.given_name, family_name=payload.family_name,
                             date_of_birth=payload.date_of_birth, sex=payload.sex, nhs_number=payload.nhs_number,
                             postcode=payload.postcode, caveat=payload.caveat)

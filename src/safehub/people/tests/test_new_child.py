@@ -83,6 +83,9 @@ def test_the_api_refuses_without_a_search_and_records_with_one(client, world, pe
     body = {"given_name": "Amara", "family_name": "Okafor"}
     missing = client.post(url, json.dumps(body), content_type="application/json", **auth)
     assert missing.status_code == 400 and "search_id is required" in missing.json()["detail"]
+    bad = client.post(url, json.dumps({**body, "search_id": 1, "nhs_number": "1234567890"}),
+                      content_type="application/json", **auth)
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("nhs_number:")
     wrong = client.post(url, json.dumps({**body, "search_id": 424242}), content_type="application/json", **auth)
     assert wrong.status_code == 409 and wrong.json()["code"] == "search_invalid"
     searched = client.post("/api/v1/people/searches", json.dumps({"name": "Amara Okafor"}),
