@@ -21,13 +21,16 @@ from safehub.core.audit import record_audit
 from safehub.people.models import Child
 
 from . import services
-from .models import Category, MissingEpisode, ReportedBy, ReturnHomeInterview, RiskGrade
+from .models import Category, DeliveredBy, MissingEpisode, ReportedBy, Responsible, ReturnHomeInterview, RiskGrade
 
 router = Router(tags=["missing"])
 
 CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
 ReportedByCode = Literal[tuple(ReportedBy.values)]  # type: ignore[valid-type]
 RiskGradeCode = Literal[tuple(["", *RiskGrade.values])]  # type: ignore[valid-type]
+DeliveredByCode = Literal[tuple(["", *DeliveredBy.values])]  # type: ignore[valid-type]
+ResponsibleCode = Literal[tuple(["", *Responsible.values])]  # type: ignore[valid-type]
+DETAILS = {"delivered_by_name", "delivered_by_role", "out_of_area", "host_authority", "responsible"}
 
 
 class ErrorOut(Schema):
@@ -56,6 +59,11 @@ class InterviewOut(Schema):
     provider_name: str
     conducted_by: str | None
     independent: bool
+    delivered_by_name: str
+    delivered_by_role: str
+    out_of_area: bool
+    host_authority: str
+    responsible: str
     push_factors: str
     pull_factors: str
     places: str
@@ -110,6 +118,11 @@ class InterviewIn(Schema):
     offered_at: AwareDatetime | None = None
     provider_name: str = Field("", max_length=200)
     independent: bool = True
+    delivered_by_name: str = Field("", max_length=200)
+    delivered_by_role: DeliveredByCode = ""
+    out_of_area: bool = False
+    host_authority: str = Field("", max_length=200)
+    responsible: ResponsibleCode = ""
 
 
 class InterviewPatch(Schema):
@@ -121,6 +134,11 @@ class InterviewPatch(Schema):
     completed_at: AwareDatetime | None = None
     provider_name: str | None = Field(None, max_length=200)
     independent: bool | None = None
+    delivered_by_name: str | None = Field(None, max_length=200)
+    delivered_by_role: DeliveredByCode | None = None
+    out_of_area: bool | None = None
+    host_authority: str | None = Field(None, max_length=200)
+    responsible: ResponsibleCode | None = None
     push_factors: str = ""
     pull_factors: str = ""
     places: str = ""
@@ -158,6 +176,11 @@ def _interview_out(interview: ReturnHomeInterview | None) -> InterviewOut | None
         provider_name=interview.provider_name,
         conducted_by=interview.conducted_by.username if interview.conducted_by else None,
         independent=interview.independent,
+        delivered_by_name=interview.delivered_by_name,
+        delivered_by_role=interview.delivered_by_role,
+        out_of_area=interview.out_of_area,
+        host_authority=interview.host_authority,
+        responsible=interview.responsible,
         push_factors=interview.push_factors,
         pull_factors=interview.pull_factors,
         places=interview.places,
@@ -293,7 +316,7 @@ def update_return_interview(request, interview_id: int, payload: InterviewPatch)
             if payload.offered_at is not None:
                 services.offer_return_interview(
                     interview, offered_at=payload.offered_at, now=now, actor=user,
-                    provider_name=payload.provider_name, independent=payload.independent,
+                    provider_name=payload.provider_name, independent=payload.independent, **payload.dict(include=DETAILS),
                 )
             if payload.response is not None:
                 services.record_interview_response(
@@ -303,7 +326,7 @@ def update_return_interview(request, interview_id: int, payload: InterviewPatch)
             if payload.completed_at is not None:
                 services.complete_return_interview(
                     interview, completed_at=payload.completed_at, now=now, actor=user,
-                    provider_name=payload.provider_name, independent=payload.independent,
+                    provider_name=payload.provider_name, independent=payload.independent, **payload.dict(include=DETAILS),
                     **payload.dict(include={"push_factors", "pull_factors", "places", "people", "notes"}),
                 )
     except ValidationError as error:

@@ -142,9 +142,7 @@ class DeliveryFields(forms.Form):
     delivered_by_role = forms.ChoiceField(
         required=False, choices=[("", "Not known yet"), *DeliveredBy.choices], label="Who are they?"
     )
-    out_of_area = forms.ChoiceField(
-        widget=forms.RadioSelect, choices=YES_NO, initial="no", required=False, label="Is the child placed out of area?"
-    )
+    out_of_area = forms.BooleanField(required=False, label="The child is placed out of area (in another authority's area)")
     host_authority = forms.CharField(
         required=False, max_length=200, label="Host authority (if out of area)",
         help_text="For example Northshire County Council.",
@@ -153,10 +151,6 @@ class DeliveryFields(forms.Form):
         required=False, choices=[("", "Not out of area"), *Responsible.choices],
         label="Who is responsible for the interview? (if out of area)",
     )
-
-    def clean_out_of_area(self):
-        value = self.cleaned_data["out_of_area"]
-        return _yes_no(value) if value else None  # not answered: leave as it was
 
 
 class OfferForm(DeliveryFields, GovForm):

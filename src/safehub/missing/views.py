@@ -182,7 +182,7 @@ def interview(request, pk: int):
             "independent": "yes" if current.independent else "no",
             "delivered_by_name": current.delivered_by_name,
             "delivered_by_role": current.delivered_by_role,
-            "out_of_area": "yes" if current.out_of_area else "no",
+            "out_of_area": current.out_of_area,
             "host_authority": current.host_authority,
             "responsible": current.responsible,
         }

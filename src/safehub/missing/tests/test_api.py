@@ -145,3 +145,24 @@ def test_bearer_token_and_openapi(client, personas, missing_world):
     create = schema["paths"]["/api/v1/missing/episodes"]["post"]
     assert set(create["responses"]) - {"400"} == {"201", "401", "403", "404", "422"}  # 400: a body that is not JSON
     assert set(schema["paths"]["/api/v1/missing/interviews/{interview_id}"]) == {"get", "patch"}
+
+
+def test_out_of_area_interview_through_the_api(as_user, missing_world):
+    client = as_user("missing_coordinator")
+    episode = missing_world.police_episode
+    post(client, f"{EPISODES}/{episode.pk}/return", {"ended_at": iso(ago(hours=5))})
+    url = f"{EPISODES}/{episode.pk}/interview"
+    missing_host = post(client, url, {"out_of_area": True, "responsible": "host"})
+    assert missing_host.status_code == 422 and missing_host.json()["detail"][0]["loc"][-1] == "host_authority"
+    created = post(client, url, {"offered_at": iso(ago(hours=4)), "out_of_area": True, "host_authority": "Northshire",
+                                 "responsible": "host", "delivered_by_role": "commissioned"})
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["out_of_area"], body["host_authority"], body["responsible"]) == (True, "Northshire", "host")
+    done = patch(client, f"/api/v1/missing/interviews/{body['id']}", {
+        "completed_at": iso(ago(hours=1)), "delivered_by_name": "Sam Taylor", "delivered_by_role": "social_worker",
+        "independent": False,
+    })
+    assert done.status_code == 200
+    assert (done.json()["delivered_by_name"], done.json()["independent"], done.json()["host_authority"]) == (
+        "Sam Taylor", False, "Northshire")

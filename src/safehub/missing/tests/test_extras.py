@@ -155,9 +155,9 @@ def test_the_interview_page_records_out_of_area_details(client, personas, world,
     from .test_views import when
 
     moment = episode.ended_at + dt.timedelta(hours=1)
-    page = client.post(url, {"stage": "offer", **when("offered_at", moment), "independent": "yes", "out_of_area": "yes"})
+    page = client.post(url, {"stage": "offer", **when("offered_at", moment), "independent": "yes", "out_of_area": "on"})
     assert "Enter the host authority the child is placed in" in page.content.decode()
-    client.post(url, {"stage": "offer", **when("offered_at", moment), "independent": "yes", "out_of_area": "yes",
+    client.post(url, {"stage": "offer", **when("offered_at", moment), "independent": "yes", "out_of_area": "on",
                       "host_authority": "Northshire County Council", "responsible": "host",
                       "delivered_by_role": "independent_worker"})
     page = client.get(reverse("missing:episode", args=[episode.pk])).content.decode()
