@@ -20,6 +20,7 @@ import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -140,6 +141,24 @@ def wait_for(url: str, timeout: float = 300) -> None:
     raise RuntimeError(f"gunicorn did not answer {url}")
 
 
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM gunicorn's whole process group, then SIGKILL whatever is left (no orphaned worker may outlive the run)."""
+    for sig, grace in ((signal.SIGTERM, 30), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+        time.sleep(1)  # the workers leave after the master
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def stats(prefix: Path) -> dict:
     endpoints, total = {}, {}
     with open(f"{prefix}_stats.csv", newline="") as stream:
@@ -196,6 +215,7 @@ def main() -> None:
             [sys.executable, "-m", "gunicorn", "load_wsgi:application", "--preload", "--bind", f"127.0.0.1:{port}",
              "--workers", str(args.workers), "--timeout", "120", "--log-level", "warning"],
             cwd=HERE, env=env, stdout=open(tmp / "gunicorn.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            start_new_session=True,  # its own process group: master and workers are stopped together
         )
         wait_for(f"http://127.0.0.1:{port}/login/")
         result["server_start_s"] = round(time.perf_counter() - began, 1)
@@ -216,11 +236,7 @@ def main() -> None:
         result["failure_kinds"] = errors.splitlines()[1:6]
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_group(server)
         pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(result, indent=2))  # noqa: T201
