@@ -36,6 +36,7 @@ from .warning_notes import (
     end_warning,
     record_disclosure,
     record_warning,
+    related_people,
     sign_off_warning,
     warnings_for,
 )
@@ -389,20 +390,25 @@ def add_warning(request, pk: int):
 
     child = get_visible_or_404(Child.objects.visible_to(request.user), request.user, pk=pk, action="child.warning_form",
                                purpose="Recording a warning note")
-    values = {"reason": "", "risk_to": WarningNote.RiskTo.STAFF, "caveat": Caveat.PARTNERSHIP, "review": {}}
+    people = related_people(request.user, child)
+    values = {"reason": "", "risk_to": WarningNote.RiskTo.STAFF, "caveat": Caveat.PARTNERSHIP, "review": {},
+              "about": "child"}
     errors: dict[str, str] = {}
     if request.method == "POST":
+        about = request.POST.get("about", "child")
+        subject = next((p for p, _ in people if about == f"person-{p.pk}"), child)
         review, problem = _date_parts(request.POST, "review")
         values = {"reason": request.POST.get("reason", "").strip(), "review": {
             p: request.POST.get(f"review-{p}", "") for p in ("day", "month", "year")},
             "risk_to": request.POST.get("risk_to") if request.POST.get("risk_to") in WarningNote.RiskTo.values
             else WarningNote.RiskTo.STAFF,
-            "caveat": request.POST.get("caveat") if request.POST.get("caveat") in Caveat.values else Caveat.PARTNERSHIP}
+            "caveat": request.POST.get("caveat") if request.POST.get("caveat") in Caveat.values else Caveat.PARTNERSHIP,
+            "about": about}
         if problem or review is None:
             errors["review-day"] = problem or "Enter a review date"
         if not errors:
             try:
-                note = record_warning(subject=child, actor=request.user, reason=values["reason"], review_date=review,
+                note = record_warning(subject=subject, actor=request.user, reason=values["reason"], review_date=review,
                                       risk_to=values["risk_to"], caveat=values["caveat"])
             except ValueError as problem_:
                 field_name, _, message = str(problem_).partition(": ")
@@ -412,6 +418,7 @@ def add_warning(request, pk: int):
                 return redirect("people:warning", note.pk)
     return render(request, "people/warning_form.html", {
         "child": child, "values": values, "errors": errors, "risks": WarningNote.RiskTo.choices,
+        "people": [(f"person-{p.pk}", p, relationship) for p, relationship in people],
         "caveats": Caveat.choices}, status=400 if errors else 200)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safehub.core.audit import record_audit
 from safehub.core.caveats import Caveat
 from safehub.core.roles import Role
 
-from .models import Child, Event, Person, WarningDisclosure, WarningNote
+from .models import Child, Event, Person, Relationship, WarningDisclosure, WarningNote
 from .services import record_event
 from .versioning import save_with_version
 
@@ -109,8 +110,27 @@ def end_warning(note: WarningNote, *, actor, expected_version: int, reason: str,
                              actor=actor, action="warning.ended")
 
 
+def related_people(user, child: Child) -> list[tuple[Person, str]]:
+    """The adults and peers linked to the child (mother, carer, household member…) that the user may see."""
+    relationships = Relationship.objects.filter(child=child, person__isnull=False).select_related("person")
+    visible = set(Person.objects.visible_to(user).filter(pk__in=[r.person_id for r in relationships])
+                  .values_list("pk", flat=True))
+    out: dict[int, tuple[Person, str]] = {}
+    for r in relationships.order_by("type", "pk"):
+        if r.person_id in visible:
+            out.setdefault(r.person_id, (r.person, r.get_type_display()))
+    return list(out.values())
+
+
 def warnings_for(user, subject: Child | Person):
-    """The subject's current warnings (awaiting sign-off and active) the user may see, newest first."""
+    """The subject's current warnings (awaiting sign-off and active) the user may see, newest first.
+
+    For a child, also the warnings on the people linked to them whom the user may see: a risk from a parent or household
+    member is a risk to anyone visiting the child.
+    """
     notes = WarningNote.objects.visible_to(user).exclude(status=WarningNote.Status.ENDED)
-    field = "child" if isinstance(subject, Child) else "person"
-    return list(notes.filter(**{field: subject}).select_related("agency", "recorded_by", "signed_off_by"))
+    if isinstance(subject, Child):
+        about = Q(child=subject) | Q(person__in=[p.pk for p, _ in related_people(user, subject)])
+    else:
+        about = Q(person=subject)
+    return list(notes.filter(about).select_related("agency", "recorded_by", "signed_off_by", "person"))

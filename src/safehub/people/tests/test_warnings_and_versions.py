@@ -135,3 +135,21 @@ def test_a_stale_warning_edit_shows_both_versions_and_changes_nothing(client, wo
     assert client.post(url, {**form, "version": "2"}).status_code == 302
     note.refresh_from_db()
     assert (note.reason, note.status, note.version) == ("Two dogs now", WarningNote.Status.AWAITING_SIGN_OFF, 3)
+
+
+def test_a_warning_on_a_linked_adult_shows_on_the_childs_page(client, world, personas):
+    from safehub.people.models import Person, Relationship
+
+    father = Person.objects.create(given_name="Dean", family_name="Brennan")
+    Relationship.objects.create(child=world.police_child, person=father, type=Relationship.Type.FATHER, lives_with=True)
+    client.force_login(personas["mash_practitioner"])
+    url = reverse("people:add_warning", args=[world.police_child.pk])
+    assert "Dean Brennan (father)" in client.get(url).content.decode()
+    response = client.post(url, {"about": f"person-{father.pk}", "risk_to": "staff", "reason": "Violent to visitors",
+                                 "review-day": "1", "review-month": "1", "review-year": "2099", "caveat": "partnership"})
+    assert response.status_code == 302
+    note = WarningNote.objects.get()
+    assert (note.person, note.child) == (father, None)
+    page = client.get(reverse("people:child", args=[world.police_child.pk])).content.decode()
+    assert "Dean Brennan (linked adult): risk to staff" in page and "Violent to visitors" in page
+    assert note in warnings_for(personas["mash_practitioner"], father)
