@@ -68,6 +68,12 @@ def test_the_web_flow_search_choice_then_details(client, world, personas):
     assert form.status_code == 200 and 'value="Olivia"' in form.content.decode()  # prefilled from the search
     choice = AuditEvent.objects.filter(action="child.search_choice").latest("seq")
     assert choice.detail["choice"] == "none_of_these" and choice.detail["search_id"] == search_audit.seq
+    invalid = client.post(reverse("people:record_child"), {"search_id": search_audit.seq, "given_name": "",
+                                                           "family_name": "", "dob-day": "31", "dob-month": "2",
+                                                           "dob-year": "2020"})
+    assert invalid.status_code == 400
+    assert "Enter the child&#x27;s first name or last name" in invalid.content.decode()
+    assert "Enter a real date" in invalid.content.decode()
     created = client.post(reverse("people:record_child"), {
         "search_id": search_audit.seq, "given_name": "Olivia", "family_name": "Brenan", "dob-day": "2",
         "dob-month": "2", "dob-year": "2020", "sex": "F", "caveat": "partnership"})
