@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +30,8 @@ from .parsers import FileCheck, ParsedRow, ProfileSpec, RowProblem, check_file, 
 
 #: Rows written per call to `store_source_records`, all inside the one transaction.
 CHUNK_SIZE = 2000
+# A run still "Checking" this long after it started was stopped part-way (the process killed, the machine down).
+INTERRUPTED_AFTER = timedelta(hours=6)
 #: Row errors kept per run (all are counted); a file this broken is the wrong file or the wrong profile.
 ERRORS_KEPT = 10_000
 #: Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -75,6 +77,51 @@ def save_profile(agency: Agency, spec: ProfileSpec, actor=None) -> MappingProfil
     return profile
 
 
+def close_interrupted_runs(*, now: datetime | None = None, after: timedelta = INTERRUPTED_AFTER) -> int:
+    """Mark runs that never finished as rejected, saying why. Their writing transaction never committed, so nothing of
+    them is stored; the file can simply be imported again. Called before every import; returns how many were closed."""
+    now = now or timezone.now()
+    closed = 0
+    for run in ImportRun.objects.filter(status=ImportRun.Status.VALIDATING, started_at__lt=now - after):
+        run.status, run.finished_at = ImportRun.Status.FAILED, now
+        run.report = {**(run.report or {}), "interrupted": True,
+                      "summary": "The import stopped before it finished (the process ended). Nothing from it was "
+                                 "stored: import the file again."}
+        run.save(update_fields=["status", "finished_at", "report"])
+        record_audit(None, "import.interrupted", run, outcome="failed", detail={"file": run.file_name})
+        closed += 1
+    return closed
+
+
+def begin_run(path: Path, file_name: str, agency: Agency, profile: MappingProfile, actor, *,
+              accept_valid: bool = False) -> ImportRun:
+    """The run for importing this file: the earlier run, with `already_imported` set, when the same content was already
+    imported for this agency and profile (audited, nothing else happens); otherwise a new run, "Checking"."""
+    close_interrupted_runs()
+    digest, size = file_fingerprint(path)
+    earlier = (
+        ImportRun.objects.filter(agency=agency, profile=profile, content_hash=digest, status=ImportRun.Status.IMPORTED)
+        .order_by("started_at", "pk")
+        .first()
+    )
+    if earlier is not None:
+        earlier.already_imported = True
+        record_audit(
+            actor, "import.run", earlier, outcome="already_imported", detail={"file": file_name, "sha256": digest}
+        )
+        return earlier
+    return ImportRun.objects.create(
+        agency=agency,
+        profile=profile,
+        file_name=file_name[:255],
+        content_hash=digest,
+        size=size,
+        started_at=timezone.now(),
+        started_by=_actor(actor),
+        accept_valid=accept_valid,
+    )
+
+
 def import_file(
     path: Path | str,
     agency: Agency,
@@ -104,30 +151,10 @@ def import_file(
         raise ImportNotAllowed(f"profile {profile.name!r} belongs to another agency")
     path = Path(path)
     file_name = file_name or path.name
-    digest, size = file_fingerprint(path)
-    earlier = (
-        ImportRun.objects.filter(agency=agency, profile=profile, content_hash=digest, status=ImportRun.Status.IMPORTED)
-        .order_by("started_at", "pk")
-        .first()
-    )
-    if earlier is not None:
-        earlier.already_imported = True
-        record_audit(
-            actor, "import.run", earlier, outcome="already_imported", detail={"file": file_name, "sha256": digest}
-        )
-        return earlier
-
+    run = begin_run(path, file_name, agency, profile, actor, accept_valid=accept_valid)
+    if run.already_imported:
+        return run
     spec = profile.spec()
-    run = ImportRun.objects.create(
-        agency=agency,
-        profile=profile,
-        file_name=file_name[:255],
-        content_hash=digest,
-        size=size,
-        started_at=timezone.now(),
-        started_by=_actor(actor),
-        accept_valid=accept_valid,
-    )
     today = today or timezone.localdate()
     check = check_file(
         path,

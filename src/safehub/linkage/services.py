@@ -7,6 +7,7 @@ human decision: confirmed matches are passed to the engine as must-links and con
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -69,6 +70,19 @@ def decided_pairs() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return must, cannot
 
 
+INTERRUPTED_AFTER = dt.timedelta(hours=12)
+
+
+def close_interrupted_runs(*, now: dt.datetime | None = None, after: dt.timedelta = INTERRUPTED_AFTER) -> int:
+    """Mark runs still "Running" long after they started as failed: the process ended part-way (applying is one
+    transaction, so the previous links stayed). Called before every run; returns how many were closed."""
+    now = now or timezone.now()
+    return LinkageRun.objects.filter(status=LinkageRun.Status.RUNNING, started_at__lt=now - after).update(
+        status=LinkageRun.Status.FAILED, finished_at=now,
+        error="Interrupted: the run stopped before it finished; the links from before it were kept.",
+    )
+
+
 def run_linkage(*, actor=None, engine: Engine | None = None, settings: LinkageSettings = LinkageSettings(),
                 retrain: bool = False, progress: Callable[[str], None] | None = None) -> LinkageRun:
     """Link every child source record into children and refresh the review queue.
@@ -77,6 +91,7 @@ def run_linkage(*, actor=None, engine: Engine | None = None, settings: LinkageSe
     leaves the previous links in place. Audits `linkage.run` with the counts.
     """
     engine = engine or default_engine()
+    close_interrupted_runs()
     run = LinkageRun.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
     model = None if retrain else LinkageModel.objects.filter(active=True).first()
     must, cannot = decided_pairs()

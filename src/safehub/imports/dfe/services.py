@@ -28,7 +28,7 @@ from safehub.imports.services import (
     _actor,
     _finish,
     _store_row_errors,
-    file_fingerprint,
+    begin_run,
     reports_directory,
     save_profile,
     spreadsheet_safe,
@@ -101,21 +101,10 @@ def import_return(
     profile = return_profile(agency, kind, actor)
     path = Path(path)
     file_name = file_name or path.name
-    digest, size = file_fingerprint(path)
-    earlier = (
-        ImportRun.objects.filter(agency=agency, profile=profile, content_hash=digest, status=ImportRun.Status.IMPORTED)
-        .order_by("started_at", "pk")
-        .first()
-    )
-    if earlier is not None:
-        earlier.already_imported = True
-        record_audit(actor, "import.run", earlier, outcome="already_imported",
-                     detail={"file": file_name, "sha256": digest})
-        return earlier
-    run = ImportRun.objects.create(
-        agency=agency, profile=profile, file_name=file_name[:255], content_hash=digest, size=size,
-        started_at=timezone.now(), started_by=_actor(actor), accept_valid=accept_valid,
-    )
+    run = begin_run(path, file_name, agency, profile, actor, accept_valid=accept_valid)
+    if run.already_imported:
+        return run
+    digest, size = run.content_hash, run.size
     today = today or timezone.localdate()
     with path.open("rb") as stream:
         parsed = PARSERS[kind](stream, file=file_name, today=today)

@@ -246,3 +246,25 @@ def test_saving_a_profile_again_replaces_its_settings_and_audits(agencies):
     profile = save_profile(agencies["police"], changed)
     assert MappingProfile.objects.count() == 1 and profile.date_formats == ["%Y-%m-%d"]
     assert AuditEvent.objects.filter(action="import.profile.saved").count() == 2
+
+
+def test_a_run_that_never_finished_is_closed_as_interrupted_by_the_next_import(agencies, police_profile, write):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    path = write("niche.csv", csv_bytes(good_rows(3)))
+    # as a killed process leaves it: the run row committed, its writing transaction never did
+    stuck = ImportRun.objects.create(agency=agencies["police"], profile=police_profile, file_name="niche.csv",
+                                     content_hash="x" * 64, size=1, started_at=timezone.now() - dt.timedelta(hours=7))
+    recent = ImportRun.objects.create(agency=agencies["police"], profile=police_profile, file_name="other.csv",
+                                      content_hash="y" * 64, size=1, started_at=timezone.now())
+    run = import_file(path, agencies["police"], police_profile)
+    assert run.status == ImportRun.Status.IMPORTED
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.status == ImportRun.Status.FAILED and stuck.report["interrupted"] is True
+    assert "import the file again" in stuck.report["summary"]
+    assert recent.status == ImportRun.Status.VALIDATING  # may still be running
+    assert AuditEvent.objects.filter(action="import.interrupted", object_id=str(stuck.pk)).count() == 1
+    assert verify_chain().ok

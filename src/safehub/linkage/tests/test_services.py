@@ -142,3 +142,14 @@ def test_review_page_decides_and_moves_on(client, world, personas):
     assert response.status_code == 302
     world.review_pair.refresh_from_db()
     assert world.review_pair.status == ReviewPair.Status.NON_MATCH
+
+
+def test_a_run_that_never_finished_is_closed_as_interrupted_by_the_next(records):
+    from django.utils import timezone
+
+    stuck = LinkageRun.objects.create()
+    LinkageRun.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - dt.timedelta(hours=13))
+    run = run_linkage(engine=FakeEngine(by_family))
+    stuck.refresh_from_db()
+    assert run.status == LinkageRun.Status.DONE
+    assert stuck.status == LinkageRun.Status.FAILED and stuck.error.startswith("Interrupted")
