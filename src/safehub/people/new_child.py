@@ -60,6 +60,8 @@ def checked_search(user, search_id, *, now: dt.datetime | None = None) -> AuditE
         seq = int(search_id)
     except (TypeError, ValueError):
         raise SearchRequired("The search id is not valid. Search for the child again.", code="search_invalid") from None
+    if not 0 < seq < 2**63:  # beyond any stored id (and beyond what the database can compare)
+        raise SearchRequired("The search id is not valid. Search for the child again.", code="search_invalid")
     search = AuditEvent.objects.filter(seq=seq, action=SEARCH_ACTION, actor_id=user.pk, outcome="ok").first()
     if search is None:
         raise SearchRequired("No search of yours has this id. Search for the child again before recording them.",
