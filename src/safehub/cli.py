@@ -197,6 +197,9 @@ def dedupe(
         bool, typer.Option("--twin-guard/--no-twin-guard", help="Penalise same birth date and surname, unrelated forenames.")
     ] = True,
     save_model: Annotated[Path | None, typer.Option("--save-model", help="Also write the trained model as JSON.")] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (in process, default) or spark (needs: uv sync --extra spark).")
+    ] = "duckdb",
 ) -> None:
     """Find the records of the same person within one CSV, or across two, and write a cluster id for each record."""
     from safehub.linkage.engine import LinkageError, LinkageSettings, SettingsError
@@ -206,6 +209,17 @@ def dedupe(
     if not 1 <= len(files) <= 2:
         console.print("[red]Give one CSV to deduplicate or two to link.[/red]")
         raise typer.Exit(2)
+    if engine not in ("duckdb", "spark"):
+        console.print(f"[red]Error:[/red] --engine is duckdb or spark, not {engine!r}")
+        raise typer.Exit(2)
+    if engine == "spark":
+        from safehub.linkage.engine.spark import SparkUnavailableError, require_spark
+
+        try:
+            require_spark()
+        except SparkUnavailableError as error:
+            console.print(f"[red]Error:[/red] {error}")
+            raise typer.Exit(2) from None
     try:
         mapping = parse_mapping(maps or [])
         chosen = {} if threshold is None else {"threshold": threshold, "review_lower": min(0.5, threshold)}
@@ -217,7 +231,7 @@ def dedupe(
             sources.append(read_csv(path))
         with console.status("Linking…") as status:
             result = run_dedupe(sources, id_column, mapping, extras=extra or [], dob_format=dob_format, settings=settings,
-                                status=lambda message: status.update(message))
+                                status=lambda message: status.update(message), engine=engine)
     except (MappingError, SettingsError) as error:
         console.print(f"[red]Error:[/red] {error}")
         raise typer.Exit(2) from error

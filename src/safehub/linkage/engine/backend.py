@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from .cluster import RefusedLink, constrained_clusters
 from .comparisons import available_comparisons, build_comparisons
-from .errors import LinkageError, LinkageInputError
+from .errors import LinkageError, LinkageInputError, SettingsError
 from .model import ENGINE_VERSION, TrainedModel
 from .prepare import to_polars
 from .settings import BlockingRule, LinkageSettings
@@ -150,6 +150,31 @@ def _duckdb(settings: LinkageSettings):
         con.close()
 
 
+#: The backends ``train`` and ``predict`` run on (``engine=``): DuckDB in process, or Spark with the ``spark`` extra.
+ENGINES = ("duckdb", "spark")
+
+
+@contextmanager
+def _session(settings: LinkageSettings, engine: str = "duckdb"):
+    """``(connection, Splink db_api)`` for ``engine``; see :mod:`safehub.linkage.engine.spark` for Spark."""
+    if engine == "duckdb":
+        with _duckdb(settings) as pair:
+            yield pair
+    elif engine == "spark":
+        from .spark import spark_session
+
+        with spark_session(settings) as pair:
+            yield pair
+    else:
+        raise SettingsError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+
+
+def _for_backend(db: Any, splink_settings: dict[str, Any]) -> dict[str, Any]:
+    """Splink settings in ``db``'s SQL dialect (the comparisons are written for DuckDB; Spark rewrites them)."""
+    translate = getattr(db, "translate_settings", None)
+    return translate(splink_settings) if translate else splink_settings
+
+
 def _splink_settings(comparisons: list[dict], rules: Sequence[BlockingRule], prior: float, settings: LinkageSettings,
                      *, intermediate: bool) -> dict[str, Any]:
     return {
@@ -187,13 +212,13 @@ def pair_count_upper_bound(con: Any, table_name: str, rules: Sequence[BlockingRu
     return counts
 
 
-def train(prepared: Any, settings: LinkageSettings | None = None) -> TrainedModel:
+def train(prepared: Any, settings: LinkageSettings | None = None, *, engine: str = "duckdb") -> TrainedModel:
     """Train a model on prepared records, unsupervised.
 
     u (chance agreement) comes from random pairs, m (agreement among true matches) from expectation
     maximisation over ``settings.em_blocking_rules``, the prior from ``settings.prior_rules``. With
     fewer than ``settings.min_records_for_training`` records the built-in parameters are kept instead.
-    Only comparisons whose columns have values are used.
+    Only comparisons whose columns have values are used. ``engine`` is ``"duckdb"`` or ``"spark"``.
     """
     from splink import Linker, block_on
 
@@ -215,10 +240,10 @@ def train(prepared: Any, settings: LinkageSettings | None = None) -> TrainedMode
     prior = 1.0 / max(n - 1, 1)
     _quiet_splink()
     start = time.perf_counter()
-    with _duckdb(settings) as (con, db):
+    with _session(settings, engine) as (con, db):
         sdf = db.register(_numbered(table), table_name="safehub_records")
         ss = _splink_settings([c.splink_dict() for c in comparisons], [], prior, settings, intermediate=False)
-        linker = Linker(sdf, ss, log_level=None)
+        linker = Linker(sdf, _for_backend(db, ss), log_level=None)
         metrics["prior_method"] = "1 / (records - 1)"
         if not small:
             t = time.perf_counter()
@@ -297,7 +322,7 @@ def _refine_prior(con: Any, db: Any, sdf: Any, comparisons: list[dict], rules: S
     from .model import probability_to_weight
 
     ss = _splink_settings(comparisons, rules, prior, settings, intermediate=False)
-    linker = Linker(sdf, ss, log_level=None)
+    linker = Linker(sdf, _for_backend(db, ss), log_level=None)
     _register_blocked_pairs(con, db, linker, sdf.physical_name, rules, sample)
     scored = linker.inference.predict(warning_mode="never")
     base = f"(match_weight - {probability_to_weight(prior)!r})"
@@ -384,13 +409,13 @@ class Prediction:
 
 def predict(prepared: Any, model: TrainedModel, settings: LinkageSettings | None = None, *,
             must_link: Iterable[tuple[str, str]] = (), cannot_link: Iterable[tuple[str, str]] = (),
-            min_probability: float | None = None) -> Prediction:
+            min_probability: float | None = None, engine: str = "duckdb") -> Prediction:
     """Score candidate pairs (from ``settings.blocking_rules``) with ``model`` and cluster them.
 
     Pairs below ``min_probability`` (default ``settings.review_lower``) are not returned. Clusters join
     pairs at or above ``settings.threshold``, never two different NHS numbers or UPNs, always the
     ``must_link`` pairs and never the ``cannot_link`` ones. Raises :class:`LinkageError` when the
-    blocking rules would generate more than ``settings.max_pairs`` pairs.
+    blocking rules would generate more than ``settings.max_pairs`` pairs. ``engine`` is ``"duckdb"`` or ``"spark"``.
     """
     from splink import Linker
 
@@ -406,7 +431,7 @@ def predict(prepared: Any, model: TrainedModel, settings: LinkageSettings | None
     floor = settings.review_lower if min_probability is None else min_probability
     _quiet_splink()
     start = time.perf_counter()
-    with _duckdb(settings) as (con, db):
+    with _session(settings, engine) as (con, db):
         sdf = db.register(_numbered(table), table_name="safehub_records")
         rules, counts = effective_rules(con, "safehub_records", rules, table.num_rows, settings, present)
         total = sum(counts.values())
@@ -415,7 +440,7 @@ def predict(prepared: Any, model: TrainedModel, settings: LinkageSettings | None
             raise LinkageError(f"the blocking rules would compare up to {total:,} pairs, more than max_pairs "
                                f"({settings.max_pairs:,}); the largest is {worst} ({counts[worst]:,} pairs)")
         ss = _splink_settings(model.splink_comparisons(), rules, model.prior, settings, intermediate=True)
-        linker = Linker(sdf, ss, log_level=None)
+        linker = Linker(sdf, _for_backend(db, ss), log_level=None)
         _register_blocked_pairs(con, db, linker, sdf.physical_name, rules)
         threshold = floor if floor and floor > 0 else None
         scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")

@@ -155,8 +155,10 @@ def build_records(sources: Sequence[Source], id_column: str | None, mapping: Map
 
 def dedupe(sources: Sequence[Source], id_column: str | None, mapping: Mapping[str, Sequence[str]], *,
            extras: Sequence[str] = (), dob_format: str | None = None, settings: LinkageSettings | None = None,
-           status: Callable[[str], None] | None = None) -> DedupeResult:
-    """Link and deduplicate the records of one or more files; returns one output row per record."""
+           status: Callable[[str], None] | None = None, engine: str = "duckdb") -> DedupeResult:
+    """Link and deduplicate the records of one or more files; returns one output row per record.
+
+    ``engine`` is ``"duckdb"`` (default) or ``"spark"`` (needs the ``spark`` extra)."""
     settings = settings or LinkageSettings()
     say = status or (lambda message: None)
     say("Reading and normalising records…")
@@ -165,9 +167,9 @@ def dedupe(sources: Sequence[Source], id_column: str | None, mapping: Mapping[st
         raise MappingError("need at least two records to compare")
     prepared = prepare(records, extra_columns=list(extras))
     say(f"Training the model on {len(records):,} records…")
-    model = train(prepared, settings)
+    model = train(prepared, settings, engine=engine)
     say("Scoring candidate pairs and clustering…")
-    prediction = predict(prepared, model, settings)
+    prediction = predict(prepared, model, settings, engine=engine)
     order: dict[str, int] = {}
     cluster_of = dict(zip(prediction.clusters["unique_id"].to_pylist(), prediction.clusters["cluster_id"].to_pylist(),
                           strict=True))
