@@ -46,10 +46,13 @@ class LinkageSettings:
     review_low: float = 0.5
 
 
-def default_engine() -> Engine:
+def default_engine(backend: str = "duckdb") -> Engine:
+    """safehub's engine on ``backend``: ``"duckdb"`` (in process) or ``"spark"`` (the ``spark`` extra)."""
+    from functools import partial
+
     from .splink_engine import link_with_splink
 
-    return link_with_splink
+    return link_with_splink if backend == "duckdb" else partial(link_with_splink, backend=backend)
 
 
 def _records_frame() -> list[dict]:
@@ -84,13 +87,15 @@ def close_interrupted_runs(*, now: dt.datetime | None = None, after: dt.timedelt
 
 
 def run_linkage(*, actor=None, engine: Engine | None = None, settings: LinkageSettings = LinkageSettings(),
-                retrain: bool = False, progress: Callable[[str], None] | None = None) -> LinkageRun:
+                retrain: bool = False, progress: Callable[[str], None] | None = None,
+                backend: str = "duckdb") -> LinkageRun:
     """Link every child source record into children and refresh the review queue.
 
     Scoring happens outside any transaction (it can take minutes); applying the result is one transaction, so a crash
-    leaves the previous links in place. Audits `linkage.run` with the counts.
+    leaves the previous links in place. Audits `linkage.run` with the counts. ``backend`` picks the default engine's
+    database: ``"duckdb"`` or ``"spark"``.
     """
-    engine = engine or default_engine()
+    engine = engine or default_engine(backend)
     close_interrupted_runs()
     run = LinkageRun.objects.create(started_by=actor if getattr(actor, "is_authenticated", False) else None)
     model = None if retrain else LinkageModel.objects.filter(active=True).first()

@@ -33,7 +33,7 @@ def _evidence(raw: dict) -> dict:
 
 
 def link_with_splink(records: list[dict], *, must_link, cannot_link, model_definition: dict | None,
-                     progress: Callable[[str], None] | None = None) -> EngineResult:
+                     progress: Callable[[str], None] | None = None, backend: str = "duckdb") -> EngineResult:
     from .engine import LinkageSettings, TrainedModel, predict, prepare, train
 
     say = progress or (lambda message: None)
@@ -45,9 +45,9 @@ def link_with_splink(records: list[dict], *, must_link, cannot_link, model_defin
         model = TrainedModel.from_dict(model_definition)
     else:
         say("Training the matching model on the partnership's records")
-        model = train(prepared, LinkageSettings())
+        model = train(prepared, LinkageSettings(), engine=backend)
     say("Scoring candidate pairs and building clusters")
-    prediction = predict(prepared, model, must_link=must_link, cannot_link=cannot_link)
+    prediction = predict(prepared, model, must_link=must_link, cannot_link=cannot_link, engine=backend)
     clusters = dict(zip(prediction.clusters["unique_id"].to_pylist(),
                         (str(c) for c in prediction.clusters["cluster_id"].to_pylist()), strict=True))
     for record in records:  # singletons the engine did not list

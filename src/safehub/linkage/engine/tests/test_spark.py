@@ -173,3 +173,12 @@ def test_cli_dedupe_engine_spark(spark_stopped, tmp_path):
                                      "--engine", engine, "--out", str(outs[engine])])
         assert result.exit_code == 0, result.output
     assert outs["spark"].read_text() == outs["duckdb"].read_text()
+
+
+def test_run_linkage_backend_reaches_the_engine():
+    from safehub.linkage.services import default_engine
+    from safehub.linkage.splink_engine import link_with_splink
+
+    assert default_engine() is link_with_splink
+    spark = default_engine("spark")
+    assert spark.func is link_with_splink and spark.keywords == {"backend": "spark"}
