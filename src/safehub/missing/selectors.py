@@ -134,6 +134,18 @@ def episode_detail(user, episode: MissingEpisode) -> dict:
     }
 
 
+def child_summary(user, child) -> dict:
+    """What the child's missing page shows: every episode the user may see with its interview, triggers, the profile."""
+    rows = list(episodes(user).filter(child=child).select_related("return_interview").order_by("-started_at")[:200])
+    return {
+        "child": child,
+        "name": display_names(user, [child.pk]).get(child.pk, "Name not known"),
+        "episodes": rows,
+        "firings": firings_for_child(user, child),
+        "profile": PhilomenaProfile.objects.visible_to(user).filter(child_id=child.pk).first(),
+    }
+
+
 # --- reconciliation -------------------------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ app_name = "missing"
 urlpatterns = [
     path("", views.ongoing, name="ongoing"),
     path("episodes/new/", views.episode_new, name="episode_new"),
+    path("children/<int:pk>/", views.child_episodes, name="child"),
     path("episodes/<int:pk>/", views.episode_detail, name="episode"),
     path("episodes/<int:pk>/return/", views.episode_return, name="episode_return"),
     path("episodes/<int:pk>/risk-grade/", views.episode_grade, name="episode_grade"),

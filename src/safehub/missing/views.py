@@ -112,6 +112,15 @@ def episode_detail(request, pk: int):
 
 
 @login_required
+@requires("missing.view_episodes")
+def child_episodes(request, pk: int):
+    """One child's missing history: episodes, interviews, triggers and the Philomena profile (linked from the child page)."""
+    child = get_visible_or_404(Child.objects.visible_to(request.user), request.user, pk=pk,
+                               action="missing.child.view", purpose="Missing children")
+    return render(request, "missing/child.html", selectors.child_summary(request.user, child))
+
+
+@login_required
 @requires("missing.record_return")
 def episode_return(request, pk: int):
     episode = _episode(request, pk, "missing.episode.return")

@@ -15,3 +15,7 @@ class WebConfig(AppConfig):
         child_page.register("Missing episodes", "missing:child", "missing.view_episodes")
         child_page.register("Network: people, places and groups", "network:child", "network.view_network")
         child_page.register("Decisions to share information", "sharing:child", "sharing.view_log")
+        child_page.register(
+            "Care proceedings, family group decisions, NRM and home education", "intake:child_act",
+            "intake.record_act_workflows",
+        )

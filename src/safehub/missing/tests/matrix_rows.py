@@ -18,6 +18,11 @@ ROWS = {
     ("missing:profile_photo", "missing_profile"): row(200, 200, 403, 200, 200, CASE_ROLES_DENIED),
     ("missing:profile_photo", "missing_restricted_profile"): row(200, 404, 403, 404, 404, CASE_ROLES_DENIED),
     ("missing:profile_police_pdf", "missing_profile"): row(200, 200, 403, 200, 200, CASE_ROLES_DENIED),
+    # the child's missing history, linked from the child page: whoever may read episodes and see the child
+    ("missing:child", "police_child"): row(200, 200, 200, 200, 200, CASE_ROLES_DENIED),
+    ("missing:child", "health_only_child"): row(200, 404, 200, 200, 200, CASE_ROLES_DENIED),
+    ("missing:child", "restricted_child"): row(200, 404, 404, 404, 404, CASE_ROLES_DENIED),
+    ("missing:child", "missing_child"): row(404, 404, 404, 404, 404, CASE_ROLES_DENIED),
 }
 OBJECTS = {
     "missing_profile": ("missing_profiles", "profile"),
