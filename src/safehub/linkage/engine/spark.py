@@ -166,7 +166,7 @@ def _session(settings: Any) -> Any:
                    .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.local.dir", local)
                    .config("spark.sql.warehouse.dir", os.path.join(local, "warehouse"))
-                   .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR"))
+                   .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{_log4j(local)}"))
         if not _UDF_PREFIX:
             from splink.backends.spark import similarity_jar_location
 
@@ -181,6 +181,24 @@ def _session(settings: Any) -> Any:
         logging.getLogger(name).setLevel(logging.ERROR)
     _register_udfs(_SESSION)
     return _SESSION
+
+
+_LOG4J = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
+def _log4j(directory: str) -> str:
+    """A log4j2 configuration that keeps Spark's start-up chatter (and WARNs) out of the console: errors only."""
+    path = os.path.join(directory, "log4j2.properties")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(_LOG4J)
+    return path
 
 
 def stop_spark() -> None:
