@@ -1,4 +1,4 @@
-"""Forms for the network pages, rendered in GOV.UK markup by network/includes/field.html.
+"""Forms for the network pages, rendered in GOV.UK markup by web/includes/field.html.
 
 Messages name the thing ("Enter the date the link started"); the error summary links to the field (`error_links`).
 """
