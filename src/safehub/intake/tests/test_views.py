@@ -39,6 +39,7 @@ def test_search_then_select_then_record(client, world, personas):
     found = client.get(url, {"name": "Brennan"})
     assert f"?child={world.police_child.pk}" in found.content.decode()
     assert AuditEvent.objects.filter(action="child.search", purpose="Record a contact").exists()
+    assert reverse("people:record_child_search") in found.content.decode()  # not found: record a new child first
     form = client.get(url, {"child": world.police_child.pk})
     assert "Contact about Olivia Brennan" in form.content.decode()
     response = client.post(url, contact_post(child=world.police_child.pk))
