@@ -149,17 +149,28 @@ class Exporter:
         return self.people_scrubbed(data)
 
     def other_records(self) -> dict[str, list[dict]]:
-        """Rows in any other app with a foreign key to the subject (found by introspection, so new apps are included)."""
+        """Rows in any other app with a foreign key to the subject, or to one of the agency records linked to the subject
+        (e.g. a DfE return's rows) — found by introspection, so new apps are included."""
         found: dict[str, list[dict]] = {}
         target = type(self.subject)
+        records = list(SourceRecord.objects.filter(**{f"link__{self.subject.link_field}": self.subject})
+                       .values_list("pk", flat=True))
         for model in apps.get_models():
             if model in EXPLICIT or model._meta.app_label in SKIP_APPS or model in (Child, Person, SourceRecord):
                 continue
+            seen: set = set()
             for f in model._meta.concrete_fields:
-                if f.is_relation and f.many_to_one and f.related_model is target:
-                    rows = model._default_manager.filter(**{f.name: self.subject}).order_by("pk")
-                    if rows.exists():
-                        found.setdefault(model._meta.label_lower, []).extend(self.row(o) for o in rows)
+                if not (f.is_relation and f.many_to_one):
+                    continue
+                if f.related_model is target:
+                    rows = model._default_manager.filter(**{f.name: self.subject})
+                elif f.related_model is SourceRecord and records:
+                    rows = model._default_manager.filter(**{f"{f.name}__in": records})
+                else:
+                    continue
+                for o in rows.exclude(pk__in=seen).order_by("pk"):
+                    seen.add(o.pk)
+                    found.setdefault(model._meta.label_lower, []).append(self.row(o))
         return found
 
     def people_scrubbed(self, value):

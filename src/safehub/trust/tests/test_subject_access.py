@@ -77,3 +77,21 @@ def test_mash_practitioners_only_log_requests_about_children_they_can_see(client
     response = client.post(reverse("trust:sar_new"), {"subject_type": "child", "subject_id": world.restricted_child.pk,
                                                       "requester": "Parent", "received": "2025-01-31"})
     assert "There is no record with that number that you can see" in response.content.decode()
+
+
+def test_the_export_includes_rows_held_against_the_subjects_agency_records(trust_world, world, agencies):
+    """e.g. a DfE return's rows, which point at the council's source record rather than at the child."""
+    from safehub.imports.dfe.services import return_profile
+    from safehub.imports.models import ImportRun, ReturnRecord
+
+    profile = return_profile(world.health_record.agency, "annex_a")
+    run = ImportRun.objects.create(agency=profile.agency, profile=profile, file_name="annex-a.xlsx",
+                                   content_hash="a" * 64, size=1, started_at=timezone.now(), status="imported")
+    ReturnRecord.objects.create(
+        agency=profile.agency, run=run, kind="annex_a", table="list_3", child_key="C1", row_key="C1|2025-01-02",
+        fields={"referral_date": "2025-01-02"}, source_record=world.health_record, source_file="annex-a.xlsx",
+        source_row=2, imported_at=timezone.now(),
+    )
+    export = subject_access_export(trust_world.sar, now=timezone.now())
+    rows = export["other_records"]["imports.returnrecord"]
+    assert len(rows) == 1 and rows[0]["fields"] == {"referral_date": "2025-01-02"}
