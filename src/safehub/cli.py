@@ -171,6 +171,49 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
+def _check_engine(engine: str) -> None:
+    """Exit 2 with a clear message for an unknown engine, or Spark without pyspark installed."""
+    if engine not in ("duckdb", "spark"):
+        console.print(f"[red]Error:[/red] --engine is duckdb or spark, not {engine!r}")
+        raise typer.Exit(2)
+    if engine == "spark":
+        from safehub.linkage.engine.spark import SparkUnavailableError, require_spark
+
+        try:
+            require_spark()
+        except SparkUnavailableError as error:
+            console.print(f"[red]Error:[/red] {error}")
+            raise typer.Exit(2) from None
+
+
+@app.command()
+def link(
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (in process, default) or spark (needs: uv sync --extra spark).")
+    ] = "duckdb",
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train a new model instead of using the active one.")] = False,
+    user: Annotated[str | None, typer.Option("--user", help="Run as this user (audited in their name).")] = None,
+) -> None:
+    """Link every stored agency record into children (Splink), keeping every practitioner's decision; audited."""
+    _check_engine(engine)
+    setup_django()
+    from safehub.core.models import User
+    from safehub.linkage.services import run_linkage
+
+    actor = User.objects.filter(username=user).first() if user else None
+    if user and actor is None:
+        console.print(f"[red]Error:[/red] no user {user!r}")
+        raise typer.Exit(2)
+    with console.status("Linking records into children") as status:
+        run = run_linkage(actor=actor, retrain=retrain, backend=engine, progress=lambda message: status.update(message))
+    if run.status != run.Status.DONE:
+        console.print(f"[red]Linkage run {run.pk} failed:[/red] {run.error}", markup=True)
+        raise typer.Exit(1)
+    console.print(f"Linkage run {run.pk} done:")
+    for key, value in sorted(run.counts.items()):
+        console.print(f"  {key.replace('_', ' '):<28} {value:>10,}" if isinstance(value, int) else f"  {key}: {value}")
+
+
 @app.command()
 def dedupe(
     files: Annotated[list[Path], typer.Argument(help="One CSV to deduplicate, or two to link and deduplicate together.")],
@@ -209,17 +252,7 @@ def dedupe(
     if not 1 <= len(files) <= 2:
         console.print("[red]Give one CSV to deduplicate or two to link.[/red]")
         raise typer.Exit(2)
-    if engine not in ("duckdb", "spark"):
-        console.print(f"[red]Error:[/red] --engine is duckdb or spark, not {engine!r}")
-        raise typer.Exit(2)
-    if engine == "spark":
-        from safehub.linkage.engine.spark import SparkUnavailableError, require_spark
-
-        try:
-            require_spark()
-        except SparkUnavailableError as error:
-            console.print(f"[red]Error:[/red] {error}")
-            raise typer.Exit(2) from None
+    _check_engine(engine)
     try:
         mapping = parse_mapping(maps or [])
         chosen = {} if threshold is None else {"threshold": threshold, "review_lower": min(0.5, threshold)}
@@ -266,7 +299,9 @@ def search(
     dob: Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")] = None,
     postcode: Annotated[str, typer.Option("--postcode", help="Postcode.")] = "",
     nhs_number: Annotated[str, typer.Option("--nhs-number", help="NHS number.")] = "",
-    user: Annotated[str | None, typer.Option("--user", help="Search as this user: their access applies, audited in their name.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Search as this user: their access applies, audited in their name.")
+    ] = None,
     purpose: Annotated[str, typer.Option("--purpose", help="Why you are searching (kept in the audit trail).")] = "",
     limit: Annotated[int, typer.Option("--limit", help="At most this many children.")] = 20,
 ) -> None:
