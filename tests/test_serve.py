@@ -37,3 +37,15 @@ def test_serve_warms_the_index_before_serving(monkeypatch):
     assert result.exit_code == 0, result.output
     assert calls == ["warm_up", "runserver"]
     assert "Search index ready: 3" in result.output
+
+
+@pytest.mark.django_db
+def test_the_load_test_can_ask_for_the_index_before_the_first_request(monkeypatch):
+    from safehub import gunicorn_config
+    from safehub.people.search import service
+
+    calls = []
+    monkeypatch.setenv("SAFEHUB_WARM_UP_BLOCKING", "1")
+    monkeypatch.setattr(service, "warm_up", lambda: calls.append(threading.current_thread().name))
+    gunicorn_config.post_worker_init(worker=None)
+    assert calls == [threading.current_thread().name]  # built in the worker's own thread, before returning

@@ -1,11 +1,8 @@
-"""The app for gunicorn --preload: the search index is built once, before the workers fork, as `safehub serve` warms it."""
+"""The app gunicorn serves in the load test. Each worker builds its search index before taking requests
+(safehub.gunicorn_config with SAFEHUB_WARM_UP_BLOCKING=1), as `safehub serve --production` does in the background: the
+index must not be built before the fork (`--preload`), because polars' thread pool does not survive a fork and the
+workers' first searches then hang."""
 
 from django.core.wsgi import get_wsgi_application
-from django.db import connections
 
 application = get_wsgi_application()
-
-from safehub.people.search.service import warm_up  # noqa: E402 - needs the app set up
-
-warm_up()
-connections.close_all()  # no connection may cross the fork

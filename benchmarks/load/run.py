@@ -5,9 +5,10 @@
 
 Starts a PostgreSQL 15 cluster on loopback in a temporary directory (as .ci/run does), migrates, bulk-creates N synthetic
 children (names, dates of birth, sexes and NHS numbers from `safehub.synth`) with a police and a health source record
-each (linked), three events each, and the load personas; serves with gunicorn (2 workers, the search index built before
-they fork) on 127.0.0.1; runs locust headless (benchmarks/load/locustfile.py) for the time given; prints JSON with the
-request count, failures and p50/p95/p99 per endpoint. Everything it started is stopped and removed at the end.
+each (linked), three events each, and the load personas; serves with gunicorn (2 workers, each building its search
+index before its first request) on 127.0.0.1; runs locust headless (benchmarks/load/locustfile.py) for the time given;
+prints JSON with the request count, failures and p50/p95/p99 per endpoint.
+Everything it started is stopped and removed at the end.
 """
 
 from __future__ import annotations
@@ -212,9 +213,11 @@ def main() -> None:
         port = free_port()
         began = time.perf_counter()
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "gunicorn", "load_wsgi:application", "--preload", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--timeout", "120", "--log-level", "warning"],
-            cwd=HERE, env=env, stdout=open(tmp / "gunicorn.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            [sys.executable, "-m", "gunicorn", "load_wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--timeout", "120", "--log-level", "warning",
+             "--config", "python:safehub.gunicorn_config"],
+            cwd=HERE, env={**env, "SAFEHUB_WARM_UP_BLOCKING": "1"},
+            stdout=open(tmp / "gunicorn.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
             start_new_session=True,  # its own process group: master and workers are stopped together
         )
         wait_for(f"http://127.0.0.1:{port}/login/")
