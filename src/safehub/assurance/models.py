@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from safehub.core.models import Agency
 from safehub.meetings.models import Action, Meeting
-from safehub.people.models import Child
+from safehub.people.models import Child, visible_subject
 from safehub.performance.models import AssessmentRound, StandardRating
 
 
@@ -139,7 +139,7 @@ class CaseReviewSubjectQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(review__team=user.pk).filter(
-            Q(child__isnull=True) | Q(child__in=Child.objects.visible_to(user).values("pk"))
+            Q(child__isnull=True) | visible_subject(user)
         )
 
 
@@ -217,7 +217,7 @@ class CaseAudit(models.Model):
 
 class AuditCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuditCaseQuerySet:
-        return self.filter(child__in=Child.objects.visible_to(user).values("pk"))
+        return self.filter(visible_subject(user))
 
 
 class AuditCase(models.Model):
@@ -407,7 +407,7 @@ class TrainingRequirement(models.Model):
 
 class PrivateFosteringQuerySet(models.QuerySet):
     def visible_to(self, user) -> PrivateFosteringQuerySet:
-        return self.filter(child__in=Child.objects.visible_to(user).values("pk"))
+        return self.filter(visible_subject(user))
 
 
 class PrivateFosteringArrangement(models.Model):

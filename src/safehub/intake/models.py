@@ -17,14 +17,14 @@ from django.db.models import Q
 from safehub.core.caveats import Caveat
 from safehub.core.models import Agency, Team
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
-from safehub.people.models import Child, _caveat_filter, _user_roles
+from safehub.people.models import Child, _caveat_filter, _user_roles, visible_subject
 
 from . import concerns as concern_codes
 from .deadlines import Rag, rag
 
 
-def _visible_children(user):
-    return Child.objects.visible_to(user).values("pk")
+def _visible_child(user):
+    return visible_subject(user)
 
 
 class Urgency(models.TextChoices):
@@ -45,7 +45,7 @@ class ContactQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        about_visible_child = Q(child__in=_visible_children(user))
+        about_visible_child = _visible_child(user)
         if Role.MASH_PRACTITIONER in roles:
             about_visible_child |= Q(child__isnull=True)
         return self.filter(about_visible_child).filter(_caveat_filter(user, roles, "recording_agency_id", "caveat"))
@@ -260,7 +260,7 @@ class ChildWorkQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        return self.filter(child__in=_visible_children(user))
+        return self.filter(_visible_child(user))
 
 
 class StrategyDiscussionQuerySet(models.QuerySet):
@@ -268,7 +268,7 @@ class StrategyDiscussionQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        about_visible_child = Q(child__in=_visible_children(user))
+        about_visible_child = _visible_child(user)
         if Role.MASH_PRACTITIONER in roles:
             about_visible_child |= Q(child__isnull=True, contact__in=Contact.objects.visible_to(user).values("pk"))
         return self.filter(about_visible_child)
@@ -452,7 +452,7 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         mine = Q(assigned_to=user.pk) | Q(team__in=user.teams.values("pk"))
         agency = (
-            Q(agency_id=user.agency_id) & (Q(child__isnull=True) | Q(child__in=_visible_children(user)))
+            Q(agency_id=user.agency_id) & (Q(child__isnull=True) | _visible_child(user))
             if user.agency_id
             else Q(pk__in=[])
         )

@@ -18,7 +18,7 @@ from django.db.models import Q
 from safehub.core.caveats import Caveat
 from safehub.core.models import Agency
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
-from safehub.people.models import Child, Person, _caveat_filter, _user_roles
+from safehub.people.models import Child, Person, _caveat_filter, _user_roles, visible_subject
 
 CASE_READING_ROLES = PARTNERSHIP_CASE_ROLES | {Role.AGENCY_CONTRIBUTOR}
 
@@ -300,8 +300,8 @@ class PanelCaseQuerySet(models.QuerySet):
         if not roles & PARTNERSHIP_CASE_ROLES:
             roles = frozenset({Role.AGENCY_CONTRIBUTOR})
         subject = (
-            Q(child__in=Child.objects.visible_to(user).values("pk"))
-            | Q(person__in=Person.objects.visible_to(user).values("pk"))
+            visible_subject(user)
+            | visible_subject(user, "person")
             | Q(child__isnull=True, person__isnull=True)
         )
         return self.filter(_is_member_q(user, "meeting__body")).filter(subject).filter(
@@ -366,8 +366,8 @@ class ActionQuerySet(models.QuerySet):
         """Actions of meetings the user may see (about subjects they may see), and every action they own."""
         if not _user_roles(user):
             return self.none()
-        subject_ok = (Q(child__isnull=True) | Q(child__in=Child.objects.visible_to(user).values("pk"))) & (
-            Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(user).values("pk"))
+        subject_ok = (Q(child__isnull=True) | visible_subject(user)) & (
+            Q(person__isnull=True) | visible_subject(user, "person")
         )
         return self.filter(
             (Q(meeting__in=Meeting.objects.visible_to(user).values("pk")) & subject_ok) | Q(owner_user_id=user.pk)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from safehub.core.caveats import Caveat, LawfulBasis
 from safehub.core.models import Agency, AgencyType
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
-from safehub.people.models import Child, SourceRecord, _caveat_filter, _user_roles
+from safehub.people.models import Child, SourceRecord, _caveat_filter, _user_roles, visible_subject
 
 CASE_READERS = PARTNERSHIP_CASE_ROLES | {Role.AGENCY_CONTRIBUTOR}
 
@@ -62,7 +62,7 @@ class MissingEpisodeQuerySet(models.QuerySet):
             return self.none()
         if not roles & PARTNERSHIP_CASE_ROLES:
             roles = frozenset({Role.AGENCY_CONTRIBUTOR})
-        return self.filter(child__in=Child.objects.visible_to(user).values("pk")).filter(
+        return self.filter(visible_subject(user)).filter(
             _caveat_filter(user, roles, "agency_id", "caveat")
         )
 
@@ -353,7 +353,7 @@ class TriggerFiringQuerySet(models.QuerySet):
         """Firings are for the partnership's case roles, about children they may see."""
         if not _user_roles(user) & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        return self.filter(child__in=Child.objects.visible_to(user).values("pk"))
+        return self.filter(visible_subject(user))
 
 
 class TriggerFiring(models.Model):
@@ -397,7 +397,7 @@ class MissingActionQuerySet(models.QuerySet):
     def visible_to(self, user) -> MissingActionQuerySet:
         if not _user_roles(user) & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        return self.filter(child__in=Child.objects.visible_to(user).values("pk"))
+        return self.filter(visible_subject(user))
 
     def open(self) -> MissingActionQuerySet:
         return self.filter(completed_at__isnull=True)
@@ -437,12 +437,12 @@ class PhilomenaProfileQuerySet(models.QuerySet):
         """Profiles are held ready for the police: partnership case roles see them by caveat, like episodes; contributors
         in a police agency see shared (partnership) profiles of children their agency knows; nobody else sees any."""
         roles = _user_roles(user)
-        children = Child.objects.visible_to(user).values("pk")
+        children = visible_subject(user)
         if roles & PARTNERSHIP_CASE_ROLES:
-            return self.filter(child__in=children).filter(_caveat_filter(user, roles, "agency_id", "caveat"))
+            return self.filter(children).filter(_caveat_filter(user, roles, "agency_id", "caveat"))
         agency = getattr(user, "agency", None)
         if Role.AGENCY_CONTRIBUTOR in roles and agency is not None and agency.type == AgencyType.POLICE:
-            return self.filter(child__in=children).filter(Q(caveat=Caveat.PARTNERSHIP) | Q(agency_id=agency.pk))
+            return self.filter(children).filter(Q(caveat=Caveat.PARTNERSHIP) | Q(agency_id=agency.pk))
         return self.none()
 
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from safehub.core.caveats import Caveat, LawfulBasis
 from safehub.core.models import Agency
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
-from safehub.people.models import Child, Person, SourceRecord, _caveat_filter, _user_roles
+from safehub.people.models import Child, Person, SourceRecord, _caveat_filter, _user_roles, visible_subject
 
 CASE_READERS = PARTNERSHIP_CASE_ROLES | {Role.AGENCY_CONTRIBUTOR}
 
@@ -159,7 +159,7 @@ class PersonOfConcernQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & CASE_READERS:
             return self.none()
-        return self.filter(_record_rule(user, roles), person__in=Person.objects.visible_to(user).values("pk"))
+        return self.filter(_record_rule(user, roles), visible_subject(user, "person"))
 
 
 class PersonOfConcern(models.Model):
@@ -233,8 +233,8 @@ class NodeQuerySet(models.QuerySet):
         if not roles & CASE_READERS:
             return self.none()
         return self.filter(
-            Q(child__in=Child.objects.visible_to(user).values("pk"))
-            | Q(person__in=Person.objects.visible_to(user).values("pk"))
+            visible_subject(user)
+            | visible_subject(user, "person")
             | self._entities(user)
         )
 
@@ -251,8 +251,8 @@ class NodeQuerySet(models.QuerySet):
     def subjects_visible_to(self, user) -> NodeQuerySet:
         """Child and person nodes the user may open (what a contributor's shared links must touch)."""
         return self.filter(
-            Q(child__in=Child.objects.visible_to(user).values("pk"))
-            | Q(person__in=Person.objects.visible_to(user).values("pk"))
+            visible_subject(user)
+            | visible_subject(user, "person")
         )
 
     @staticmethod

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from safehub.core.caveats import Caveat
 from safehub.core.models import Agency
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES, Role
-from safehub.people.models import Child, _caveat_filter, _user_roles
+from safehub.people.models import Child, _caveat_filter, _user_roles, visible_subject
 
 from .charts import tag_class
 from .definition import ToolDefinition, validate_definition
@@ -95,7 +95,7 @@ class RiskAssessmentQuerySet(models.QuerySet):
             allowed = Q(caveat=Caveat.PARTNERSHIP)
             if user.agency_id:
                 allowed |= Q(agency_id=user.agency_id)
-        return self.filter(allowed, child__in=Child.objects.visible_to(user).values("pk"))
+        return self.filter(allowed, visible_subject(user))
 
     def overrides(self) -> RiskAssessmentQuerySet:
         return self.exclude(final_level=F("computed_level"))

@@ -9,7 +9,7 @@ from django.db.models import Q
 from safehub.core.caveats import LawfulBasis
 from safehub.core.models import Agency
 from safehub.core.roles import PARTNERSHIP_CASE_ROLES
-from safehub.people.models import Child
+from safehub.people.models import Child, visible_subject
 
 
 class ShareDecisionQuerySet(models.QuerySet):
@@ -17,11 +17,11 @@ class ShareDecisionQuerySet(models.QuerySet):
         """Partnership case roles see decisions on children they may see; contributors their own agency's decisions."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        children = Child.objects.visible_to(user).values("pk")
+        children = visible_subject(user)
         if user.role_codes & PARTNERSHIP_CASE_ROLES:
-            return self.filter(child__in=children)
+            return self.filter(children)
         if user.agency_id:
-            return self.filter(child__in=children, decided_by_agency_id=user.agency_id)
+            return self.filter(children, decided_by_agency_id=user.agency_id)
         return self.none()
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from safehub.core.roles import Role
-from safehub.people.models import Child, Person
+from safehub.people.models import Child, Person, visible_subject
 
 
 class SessionVersion(models.Model):
@@ -111,8 +111,7 @@ class SubjectAccessRequestQuerySet(models.QuerySet):
             return self
         if user.has_role(Role.MASH_PRACTITIONER):
             return self.filter(
-                Q(child__in=Child.objects.visible_to(user).values("pk"))
-                | Q(person__in=Person.objects.visible_to(user).values("pk"))
+                visible_subject(user) | visible_subject(user, "person")
             )
         return self.none()
 
