@@ -55,14 +55,20 @@ def build_assets(*, force_install: bool = False) -> Path:
         npm_install(root)
     out = Path(settings.STATIC_BUILD_DIR)
     out.mkdir(parents=True, exist_ok=True)
+    # Temporary copies live beside the build directory, never inside it: whatever serves static files (WhiteNoise in
+    # another test process, say) lists the build directory and must not meet a file that is about to be moved away.
+    scratch = out.parent
     for source, destination in COPIES:
         src, dst = modules / source, out / destination
         if not src.exists():
             raise AssetsError(f"{src} is missing: run `npm ci` in {root}.")
         dst.parent.mkdir(parents=True, exist_ok=True)
-        # Copy to a temporary name and rename, so a page served while this runs never sees half a file.
+        # Copy to a temporary name and rename, so a page served while this runs never sees half a file; and leave a
+        # copy that is already up to date alone, so building twice changes nothing.
         if src.is_dir():
-            tmp = Path(tempfile.mkdtemp(dir=dst.parent))
+            if _same_tree(src, dst):
+                continue
+            tmp = Path(tempfile.mkdtemp(dir=scratch, prefix=".assets-"))
             shutil.copytree(src, tmp / "x")
             if dst.exists():
                 shutil.rmtree(dst, ignore_errors=True)
@@ -76,11 +82,24 @@ def build_assets(*, force_install: bool = False) -> Path:
             if destination.endswith(".css"):
                 # GOV.UK Frontend's CSS points at /assets/; we serve it under the static URL.
                 data = data.replace(b"/assets/", f"{settings.STATIC_URL}govuk/assets/".encode())
-            fd, tmp_name = tempfile.mkstemp(dir=dst.parent)
+            if dst.is_file() and dst.read_bytes() == data:
+                continue
+            fd, tmp_name = tempfile.mkstemp(dir=scratch, prefix=".assets-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(tmp_name, dst)
     return out
+
+
+def _same_tree(src: Path, dst: Path) -> bool:
+    """Whether `dst` already holds exactly `src`'s files (same relative paths and sizes)."""
+    if not dst.is_dir():
+        return False
+
+    def listing(root: Path) -> dict[str, int]:
+        return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+    return listing(src) == listing(dst)
 
 
 def assets_ready() -> bool:
