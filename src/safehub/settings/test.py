@@ -18,3 +18,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # django-axes needs the request in authenticate(), which the test client's login() does not pass; the lockout tests
 # switch it on with the `settings` fixture. Two-factor sign-in stays off unless SAFEHUB_REQUIRE_MFA=1 (its tests switch it on).
 AXES_ENABLED = False
+
+# WhiteNoise looks each static file up when it is asked for, instead of listing the static build when the first request
+# arrives: a browser test in another process may be building the assets at that moment (on a machine that has never built
+# them), and a listed file that moves before WhiteNoise reads its size would fail an unrelated test.
+WHITENOISE_AUTOREFRESH = True
