@@ -44,3 +44,16 @@ def test_a_failed_run_exits_1(monkeypatch):
 def test_unknown_engine_or_user_exits_2():
     assert CliRunner().invoke(app, ["link", "--engine", "oracle"]).exit_code == 2
     assert CliRunner().invoke(app, ["link", "--user", "nobody"]).exit_code == 2
+
+
+def test_demo_logins_are_shown_whole_on_a_narrow_terminal():
+    from rich.console import Console
+
+    from safehub.cli import logins_table
+
+    logins = [("mash", "MASH practitioner", "KmiSNpnQP46aXy-3_q"),
+              ("inspector", "Inspector (read only, time-limited), until 6 Jan 2027", "w-6jR9n9m8Bt4TzQ_9")]
+    console = Console(width=80, record=True)
+    console.print(logins_table(logins, 8000))
+    text = console.export_text()
+    assert "KmiSNpnQP46aXy-3_q" in text and "w-6jR9n9m8Bt4TzQ_9" in text and "inspector" in text

@@ -72,17 +72,23 @@ def demo(
     logins = demo_module.reset_persona_passwords()
     console.print(f"\n[bold green]Demo ready.[/bold green] {summary}")
     console.print(f"Database: {settings.DATABASES['default']['NAME']}")
+    console.print(logins_table(logins, port))
+    if serve_after:
+        serve(port=port, production=False)
+
+
+def logins_table(logins: list[tuple[str, str, str]], port: int) -> Table:
+    """The demo's sign-ins: usernames and passwords are never cut short, however narrow the terminal (roles wrap)."""
     table = Table(
         title=f"Sign in at http://127.0.0.1:{port}/ — passwords are new each run and shown only now",
         title_justify="left",
     )
-    for column in ("Role", "Username", "Password"):
-        table.add_column(column, no_wrap=True)
+    table.add_column("Role", overflow="fold")
+    for column, index in (("Username", 0), ("Password", 2)):
+        table.add_column(column, no_wrap=True, min_width=max([len(column), *(len(row[index]) for row in logins)]))
     for username, role, password in logins:
         table.add_row(role, username, password)
-    console.print(table)
-    if serve_after:
-        serve(port=port, production=False)
+    return table
 
 
 @app.command()
