@@ -23,10 +23,6 @@ from . import concerns as concern_codes
 from .deadlines import Rag, rag
 
 
-def _visible_child(user):
-    return visible_subject(user)
-
-
 class Urgency(models.TextChoices):
     NORMAL = "normal", "Normal"
     URGENT = "urgent", "Urgent"
@@ -45,7 +41,7 @@ class ContactQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        about_visible_child = _visible_child(user)
+        about_visible_child = visible_subject(user)
         if Role.MASH_PRACTITIONER in roles:
             about_visible_child |= Q(child__isnull=True)
         return self.filter(about_visible_child).filter(_caveat_filter(user, roles, "recording_agency_id", "caveat"))
@@ -260,7 +256,7 @@ class ChildWorkQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        return self.filter(_visible_child(user))
+        return self.filter(visible_subject(user))
 
 
 class StrategyDiscussionQuerySet(models.QuerySet):
@@ -268,7 +264,7 @@ class StrategyDiscussionQuerySet(models.QuerySet):
         roles = _user_roles(user)
         if not roles & PARTNERSHIP_CASE_ROLES:
             return self.none()
-        about_visible_child = _visible_child(user)
+        about_visible_child = visible_subject(user)
         if Role.MASH_PRACTITIONER in roles:
             about_visible_child |= Q(child__isnull=True, contact__in=Contact.objects.visible_to(user).values("pk"))
         return self.filter(about_visible_child)
@@ -452,7 +448,7 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         mine = Q(assigned_to=user.pk) | Q(team__in=user.teams.values("pk"))
         agency = (
-            Q(agency_id=user.agency_id) & (Q(child__isnull=True) | _visible_child(user))
+            Q(agency_id=user.agency_id) & (Q(child__isnull=True) | visible_subject(user))
             if user.agency_id
             else Q(pk__in=[])
         )

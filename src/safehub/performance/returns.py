@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import field_validator
 
-from .indicators import Indicator, IndicatorLibraryError
+from .indicators import Indicator, parse_library
 from .measures import Measured
 from .periods import Period, parse_period
 
@@ -129,25 +129,8 @@ RETURN_MEASURES: dict[str, Callable[..., Measured]] = {
 
 
 def _parse(text: str, name: str) -> list[ReturnIndicator]:
-    """Validate a YAML list of return indicators; the error names the indicator and the key (as the main library's)."""
-    import yaml
-
-    entries = yaml.safe_load(text) or []
-    if not isinstance(entries, list):
-        raise IndicatorLibraryError(f"{name}: expected a list of indicators")
-    out, seen = [], set()
-    for n, entry in enumerate(entries, start=1):
-        ident = entry.get("id", f"#{n}") if isinstance(entry, dict) else f"#{n}"
-        try:
-            indicator = ReturnIndicator.model_validate(entry)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-            raise IndicatorLibraryError(f"{name}: indicator {ident}: {problems}") from None
-        if indicator.id in seen:
-            raise IndicatorLibraryError(f"{name}: indicator {ident}: id used twice")
-        seen.add(indicator.id)
-        out.append(indicator)
-    return out
+    """Validate a YAML list of return indicators, as the main library's are (the error names the indicator and key)."""
+    return parse_library(text, name=name, model=ReturnIndicator)
 
 
 @lru_cache(maxsize=1)

@@ -68,8 +68,9 @@ class IndicatorLibraryError(ValueError):
     pass
 
 
-def parse_library(text: str, *, name: str = "indicators") -> list[Indicator]:
-    """Validate a YAML list of indicators; the error names the indicator and the key."""
+def parse_library(text: str, *, name: str = "indicators", model: type[BaseModel] | None = None) -> list:
+    """Validate a YAML list of indicators (of `model`, `Indicator` by default); the error names the indicator and key."""
+    model = model or Indicator
     entries = yaml.safe_load(text) or []
     if not isinstance(entries, list):
         raise IndicatorLibraryError(f"{name}: expected a list of indicators")
@@ -77,7 +78,7 @@ def parse_library(text: str, *, name: str = "indicators") -> list[Indicator]:
     for n, entry in enumerate(entries, start=1):
         ident = entry.get("id", f"#{n}") if isinstance(entry, dict) else f"#{n}"
         try:
-            indicator = Indicator.model_validate(entry)
+            indicator = model.model_validate(entry)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
             raise IndicatorLibraryError(f"{name}: indicator {ident}: {problems}") from None
